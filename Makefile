@@ -1,0 +1,59 @@
+# govnet: one verb per job. `make run` starts the whole platform on embedded defaults;
+# `make test` sets up and runs the test suite.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+STAMP := $(VENV)/.synced
+
+.PHONY: setup run demo test proto proto-check lint format system-packages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==0.13.9
+
+$(STAMP): $(BIN)/python requirements.lock.txt
+	$(UV) pip sync --quiet --python $(BIN)/python requirements.lock.txt
+	touch $(STAMP)
+
+## setup: virtualenv with the pinned requirements, generated contracts
+setup: $(STAMP) proto
+
+## proto: generate Python from protos/ into libs/contracts (the only generator)
+proto: $(STAMP)
+	$(BIN)/python tools/gen_protos.py
+	cd protos && ../$(BIN)/buf lint
+
+## run: NATS + the five services on SQLite under var/, demo data, until Ctrl-C
+run: setup
+	$(BIN)/python tools/platform.py run
+
+## demo: drive the walking skeleton through the public APIs of a running platform
+demo: setup
+	$(BIN)/python tools/demo.py
+
+## system-packages: the Debian packages the tests need (installed when running as root)
+system-packages:
+	@sh tools/system-packages.sh
+
+## test: set up, start what the tests need, run the whole suite
+test: setup system-packages
+	$(BIN)/pytest -q
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	cd protos && ../$(BIN)/buf lint
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## lock: re-resolve and write the pinned requirements (needs uv.lock, which git ignores)
+lock: $(BIN)/python
+	$(UV) lock
+	$(UV) export --quiet --no-hashes --all-packages --all-groups --no-emit-project -o requirements.lock.txt
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,59 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from govnet.catalog.v1 import catalog_pb2 as _catalog_pb2
+from govnet.common.v1 import case_pb2 as _case_pb2
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class CaseStatusChanged(_message.Message):
+    __slots__ = ("event_id", "case_number", "item_code", "item_version", "tier", "place_code", "origin_place_code", "department_code", "window_id", "acting_staff_id", "status", "deadline", "suspended", "reason_code", "result_document_number", "occurred_at", "traceparent")
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    ITEM_CODE_FIELD_NUMBER: _ClassVar[int]
+    ITEM_VERSION_FIELD_NUMBER: _ClassVar[int]
+    TIER_FIELD_NUMBER: _ClassVar[int]
+    PLACE_CODE_FIELD_NUMBER: _ClassVar[int]
+    ORIGIN_PLACE_CODE_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTING_STAFF_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    SUSPENDED_FIELD_NUMBER: _ClassVar[int]
+    REASON_CODE_FIELD_NUMBER: _ClassVar[int]
+    RESULT_DOCUMENT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
+    TRACEPARENT_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    case_number: str
+    item_code: str
+    item_version: int
+    tier: _case_pb2.Tier
+    place_code: str
+    origin_place_code: str
+    department_code: str
+    window_id: str
+    acting_staff_id: str
+    status: _case_pb2.CaseStatus
+    deadline: _timestamp_pb2.Timestamp
+    suspended: bool
+    reason_code: str
+    result_document_number: str
+    occurred_at: _timestamp_pb2.Timestamp
+    traceparent: str
+    def __init__(self, event_id: _Optional[str] = ..., case_number: _Optional[str] = ..., item_code: _Optional[str] = ..., item_version: _Optional[int] = ..., tier: _Optional[_Union[_case_pb2.Tier, str]] = ..., place_code: _Optional[str] = ..., origin_place_code: _Optional[str] = ..., department_code: _Optional[str] = ..., window_id: _Optional[str] = ..., acting_staff_id: _Optional[str] = ..., status: _Optional[_Union[_case_pb2.CaseStatus, str]] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., suspended: _Optional[bool] = ..., reason_code: _Optional[str] = ..., result_document_number: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., traceparent: _Optional[str] = ...) -> None: ...
+
+class CatalogItemPublished(_message.Message):
+    __slots__ = ("event_id", "item", "published_at")
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    ITEM_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_AT_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    item: _catalog_pb2.CatalogItem
+    published_at: _timestamp_pb2.Timestamp
+    def __init__(self, event_id: _Optional[str] = ..., item: _Optional[_Union[_catalog_pb2.CatalogItem, _Mapping]] = ..., published_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -1,0 +1,1 @@
+"""govnet's plumbing, written once: each service calls a few setup functions, nothing more."""

@@ -1,0 +1,77 @@
+"""Domain exceptions, raised inside services and mapped once per edge (HTTP, gRPC, NATS)."""
+
+from __future__ import annotations
+
+import grpc
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+
+class DomainError(Exception):
+    http_status = 400
+    grpc_status = grpc.StatusCode.FAILED_PRECONDITION
+    code = "domain_error"
+
+    def __init__(self, message: str, *, message_zh: str | None = None, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.message_zh = message_zh or message
+        self.field = field
+
+    def to_dict(self) -> dict[str, object]:
+        body: dict[str, object] = {
+            "code": self.code,
+            "message": self.message,
+            "message_zh": self.message_zh,
+        }
+        if self.field:
+            body["field"] = self.field
+        return body
+
+
+class InvalidArgument(DomainError):
+    http_status = 422
+    grpc_status = grpc.StatusCode.INVALID_ARGUMENT
+    code = "invalid_argument"
+
+
+class NotFound(DomainError):
+    http_status = 404
+    grpc_status = grpc.StatusCode.NOT_FOUND
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    http_status = 409
+    grpc_status = grpc.StatusCode.FAILED_PRECONDITION
+    code = "conflict"
+
+
+class Unauthenticated(DomainError):
+    http_status = 401
+    grpc_status = grpc.StatusCode.UNAUTHENTICATED
+    code = "unauthenticated"
+
+
+class PermissionDenied(DomainError):
+    http_status = 403
+    grpc_status = grpc.StatusCode.PERMISSION_DENIED
+    code = "permission_denied"
+
+
+class Unavailable(DomainError):
+    http_status = 503
+    grpc_status = grpc.StatusCode.UNAVAILABLE
+    code = "unavailable"
+
+
+def install_http_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
+        return JSONResponse(status_code=exc.http_status, content=exc.to_dict(), headers=headers)
+
+
+async def abort_grpc(context: grpc.aio.ServicerContext, exc: DomainError) -> None:
+    detail = f"{exc.field}: {exc.message}" if exc.field else exc.message
+    await context.abort(exc.grpc_status, detail)

@@ -1,0 +1,158 @@
+"""One event loop per process: HTTP, gRPC, NATS and background work, with ordered shutdown.
+
+On SIGTERM/SIGINT: health NOT_SERVING, stop gRPC with grace, stop HTTP, cancel background
+loops, drain NATS, dispose the engine (rule 12).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable, Iterable
+
+import grpc
+import uvicorn
+from fastapi import FastAPI
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from opentelemetry.instrumentation.grpc import aio_server_interceptor
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+
+from govnet_kit.auth import TokenVerifier
+from govnet_kit.calls import CallHandler, CallRelay
+from govnet_kit.db import make_engine, make_sessionmaker, ping
+from govnet_kit.grpcutil import AuthInterceptor, ServiceTokenSource, channel
+from govnet_kit.messaging import NatsLink, OutboxRelay
+from govnet_kit.settings import ServiceSettings
+from govnet_kit.telemetry import setup_logging, setup_tracing
+
+log = logging.getLogger(__name__)
+
+Task = Callable[[], Awaitable[None]]
+
+
+class Runtime:
+    """The handles a service shares between its edges: settings, database, NATS, auth, relays."""
+
+    def __init__(self, settings: ServiceSettings, *, uses_nats: bool = True):
+        setup_logging(settings.log_level)
+        setup_tracing(settings.service_name, console=settings.trace_console)
+        self.settings = settings
+        self.engine = make_engine(settings.database_url)
+        SQLAlchemyInstrumentor().instrument(engine=self.engine.sync_engine)
+        self.sessions = make_sessionmaker(self.engine)
+        self.uses_nats = uses_nats
+        self.nats = NatsLink(settings.nats_url)
+        self.verifier = TokenVerifier(
+            settings.identity_http_url.rstrip("/") + "/.well-known/jwks.json"
+        )
+        self.outbox = OutboxRelay(self.sessions, self.nats)
+        self.calls = CallRelay(self.sessions, {})
+        self.identity_channel = channel(settings.identity_grpc_target)
+        self.service_tokens = ServiceTokenSource(
+            settings.identity_grpc_target,
+            settings.client_id,
+            settings.client_secret.get_secret_value(),
+        )
+        self.health = health.aio.HealthServicer()
+        self._channels: dict[str, grpc.aio.Channel] = {}
+
+    def channel_to(self, target: str) -> grpc.aio.Channel:
+        if target not in self._channels:
+            self._channels[target] = channel(target)
+        return self._channels[target]
+
+    def register_calls(self, handlers: dict[str, CallHandler]) -> None:
+        self.calls = CallRelay(self.sessions, handlers)
+
+    def committed(self) -> None:
+        """After a commit that queued events or calls: relay them now rather than at the next poll."""
+        self.outbox.wake()
+        self.calls.wake()
+
+    async def readiness(self) -> dict[str, bool]:
+        checks = {"database": await ping(self.engine)}
+        if self.uses_nats:
+            checks["nats"] = self.nats.connected
+        return checks
+
+    async def _watch_health(self) -> None:
+        while True:
+            ok = all((await self.readiness()).values())
+            status = (
+                health_pb2.HealthCheckResponse.SERVING
+                if ok
+                else health_pb2.HealthCheckResponse.NOT_SERVING
+            )
+            await self.health.set("", status)
+            await asyncio.sleep(1.0)
+
+    async def serve(
+        self,
+        app: FastAPI,
+        *,
+        register_grpc: Iterable[Callable[[grpc.aio.Server], None]],
+        public_methods: frozenset[str] = frozenset(),
+        tasks: Iterable[Task] = (),
+    ) -> None:
+        s = self.settings
+        server = grpc.aio.server(
+            interceptors=[aio_server_interceptor(), AuthInterceptor(self.verifier, public_methods)]
+        )
+        for register in register_grpc:
+            register(server)
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
+        await self.health.set("", health_pb2.HealthCheckResponse.NOT_SERVING)
+        server.add_insecure_port(f"{s.grpc_host}:{s.grpc_port}")
+        await server.start()
+
+        http = uvicorn.Server(
+            uvicorn.Config(app, host=s.http_host, port=s.http_port, log_config=None, lifespan="on")
+        )
+        http.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+
+        background = [asyncio.create_task(self._watch_health(), name="health")]
+        if self.uses_nats:
+            background.append(asyncio.create_task(self.nats.connect(), name="nats"))
+            background.append(asyncio.create_task(self.outbox.run(), name="outbox"))
+        background.append(asyncio.create_task(self.calls.run(), name="calls"))
+        background += [asyncio.create_task(t(), name=getattr(t, "__name__", "task")) for t in tasks]
+        http_task = asyncio.create_task(http.serve(), name="http")
+        log.info(
+            "%s serving http://%s:%d grpc %s:%d",
+            s.service_name,
+            s.http_host,
+            s.http_port,
+            s.grpc_host,
+            s.grpc_port,
+        )
+        stop_task = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait(
+            [stop_task, http_task, *background], return_when=asyncio.FIRST_COMPLETED
+        )
+        for task in done:
+            if task is not stop_task and task.exception() is not None:
+                log.error("%s failed: %r", task.get_name(), task.exception())
+
+        log.info("%s shutting down", s.service_name)
+        await self.health.enter_graceful_shutdown()
+        await server.stop(grace=5.0)
+        http.should_exit = True
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(http_task, timeout=5.0)
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
+        await self.nats.close()
+        await self.service_tokens.close()
+        await self.identity_channel.close()
+        for ch in self._channels.values():
+            await ch.close()
+        await self.engine.dispose()
+        log.info("%s stopped", s.service_name)

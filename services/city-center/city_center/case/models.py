@@ -1,0 +1,69 @@
+"""Cases escalated to the city and the decisions its departments make on them."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from govnet_kit.db import Base, new_id, utcnow
+
+
+class CityCase(Base):
+    __tablename__ = "city_case"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    # Issued by the accepting tier (decision 5); unique, so a retried escalation is one case.
+    case_number: Mapped[str] = mapped_column(String(40), unique=True)
+    item_code: Mapped[str] = mapped_column(String(50))
+    item_version: Mapped[int]
+    department_code: Mapped[str] = mapped_column(String(50), index=True)
+    origin_place_code: Mapped[str] = mapped_column(String(12), index=True)
+    sender_place_code: Mapped[str] = mapped_column(String(12))
+    status: Mapped[int]
+    # Personal data of the applicant: needed to decide and to issue the document in their name.
+    applicant_name: Mapped[str] = mapped_column(String(100))
+    applicant_id_number: Mapped[str] = mapped_column(String(30))
+    accepted_at: Mapped[datetime]
+    deadline: Mapped[datetime] = mapped_column(index=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    agent_staff_id: Mapped[str] = mapped_column(String(36), default="")
+
+
+class CaseMaterial(Base):
+    __tablename__ = "city_case_material"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("city_case.id"), index=True)
+    code: Mapped[str] = mapped_column(String(50))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CaseDecision(Base):
+    """A decision: who decided under which credential, and the document it produced (L4, A1)."""
+
+    __tablename__ = "city_case_decision"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("city_case.id"), primary_key=True)
+    status: Mapped[int]
+    result_document_number: Mapped[str] = mapped_column(String(60), default="")
+    document_title: Mapped[str] = mapped_column(String(200))
+    document_text: Mapped[str] = mapped_column(Text)
+    reason_code: Mapped[str] = mapped_column(String(50), default="")
+    legal_reason: Mapped[str] = mapped_column(Text, default="")
+    department_code: Mapped[str] = mapped_column(String(50))
+    decided_by: Mapped[str] = mapped_column(String(36))
+    credential_id: Mapped[str] = mapped_column(String(64))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DocumentSequence(Base):
+    """Result document numbers per department and year, without gaps."""
+
+    __tablename__ = "document_sequence"
+
+    department_code: Mapped[str] = mapped_column(String(50), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,113 @@
+"""The city window's HTTP API: cases waiting for a decision, approval credentials, decisions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import grpc
+from fastapi import APIRouter, Header
+
+from city_center.case import service as case_service
+from city_center.case.schemas import CaseOut, CredentialIn, CredentialOut, DecisionIn, DecisionOut
+from govnet.common.v1 import case_pb2
+from govnet.identity.v1 import identity_pb2, identity_pb2_grpc
+from govnet_kit.cases import from_ts
+from govnet_kit.db import transaction
+from govnet_kit.errors import PermissionDenied
+from govnet_kit.grpcutil import bearer_metadata
+from govnet_kit.web import CurrentPrincipal, CurrentRuntime
+
+router = APIRouter(prefix="/api/v1", tags=["cases"])
+
+
+def _case_out(case) -> CaseOut:  # type: ignore[no-untyped-def]
+    out = CaseOut.model_validate(case, from_attributes=True).model_dump()
+    out["status"] = case_pb2.CaseStatus.Name(case.status)
+    return CaseOut(**out)
+
+
+@router.get("/cases", response_model=list[CaseOut])
+async def list_cases(principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[CaseOut]:
+    principal.require_staff(tier="city")
+    async with transaction(runtime.sessions) as session:
+        cases = await case_service.list_cases(
+            session, department_code=principal.department_code or None
+        )
+    return [_case_out(c) for c in cases]
+
+
+@router.get("/cases/{case_number}", response_model=CaseOut)
+async def get_case(
+    case_number: str, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> CaseOut:
+    principal.require_staff(tier="city")
+    async with transaction(runtime.sessions) as session:
+        case = await case_service.get_case(session, case_number)
+    if principal.department_code and case.department_code != principal.department_code:
+        raise PermissionDenied("another department's case", message_zh="非本部门办件")
+    return _case_out(case)
+
+
+@router.post("/approval-credential", response_model=CredentialOut)
+async def approval_credential(
+    body: CredentialIn, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> CredentialOut:
+    """Relays the representative's exchange to identity; only identity issues credentials."""
+    principal.require_staff(tier="city")
+    stub = identity_pb2_grpc.IdentityServiceStub(runtime.identity_channel)
+    try:
+        resp = await stub.ExchangeDelegation(
+            identity_pb2.ExchangeDelegationRequest(
+                subject_token=principal.token, department_code=body.department_code
+            ),
+            metadata=bearer_metadata(principal.token),
+            timeout=5.0,
+        )
+    except grpc.aio.AioRpcError as exc:
+        if exc.code() == grpc.StatusCode.PERMISSION_DENIED:
+            raise PermissionDenied(
+                exc.details() or "no delegation", message_zh="没有有效的审批授权"
+            ) from exc
+        raise
+    return CredentialOut(
+        approval_credential=resp.approval_credential,
+        expires_at=from_ts(resp.expires_at),
+        item_codes=list(resp.item_codes),
+        all_items=resp.all_items,
+    )
+
+
+@router.post("/cases/{case_number}/decision", response_model=DecisionOut)
+async def decide(
+    case_number: str,
+    body: DecisionIn,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    x_approval_credential: Annotated[str | None, Header()] = None,
+) -> DecisionOut:
+    principal.require_staff(tier="city")
+    if not x_approval_credential:
+        raise PermissionDenied(
+            "a delegated approval credential is required (X-Approval-Credential)",
+            message_zh="须持有审批授权凭证",
+        )
+    credential = await runtime.verifier.approval_credential(x_approval_credential)
+    async with transaction(runtime.sessions) as session:
+        record = await case_service.decide(
+            session,
+            case_number=case_number,
+            staff=principal,
+            credential=credential,
+            decision=case_service.DecisionInput(
+                outcome=body.outcome, reason_code=body.reason_code, legal_reason=body.legal_reason
+            ),
+            city_place_code=runtime.settings.place_code,  # type: ignore[attr-defined]
+        )
+    runtime.committed()
+    return DecisionOut(
+        case_number=case_number,
+        status=case_pb2.CaseStatus.Name(record.status),
+        result_document_number=record.result_document_number,
+        document_title=record.document_title,
+        document_text=record.document_text,
+    )

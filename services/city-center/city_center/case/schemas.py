@@ -1,0 +1,42 @@
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class DecisionIn(BaseModel):
+    outcome: Literal["approve", "refuse"]
+    reason_code: str = Field(default="", max_length=50)
+    legal_reason: str = Field(default="", max_length=2000)
+
+
+class CaseOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    case_number: str
+    item_code: str
+    item_version: int
+    department_code: str
+    origin_place_code: str
+    status: str
+    accepted_at: datetime
+    deadline: datetime
+
+
+class DecisionOut(BaseModel):
+    case_number: str
+    status: str
+    result_document_number: str
+    document_title: str
+    document_text: str
+
+
+class CredentialIn(BaseModel):
+    department_code: str = Field(min_length=1, max_length=50)
+
+
+class CredentialOut(BaseModel):
+    approval_credential: str
+    expires_at: datetime
+    item_codes: list[str]
+    all_items: bool

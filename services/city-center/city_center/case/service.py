@@ -1,0 +1,264 @@
+"""Receiving escalated cases and deciding them under a delegated approval credential (L4, A1)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from city_center.case.models import CaseDecision, CaseMaterial, CityCase, DocumentSequence
+from city_center.catalog import service as catalog_service
+from govnet.common.v1 import case_pb2
+from govnet_kit import audit
+from govnet_kit.auth import ApprovalCredential, Principal
+from govnet_kit.cases import emit_status, from_ts, ts, validate_transfer
+from govnet_kit.db import utcnow
+from govnet_kit.errors import Conflict, InvalidArgument, NotFound, PermissionDenied
+from govnet_kit.worktime import SHANGHAI
+
+TIER = case_pb2.TIER_CITY
+DECIDED = {
+    case_pb2.CASE_STATUS_APPROVED,
+    case_pb2.CASE_STATUS_REFUSED,
+    case_pb2.CASE_STATUS_DEEMED_APPROVED,
+}
+
+
+async def receive(
+    session: AsyncSession, *, transfer: case_pb2.CaseTransfer, city_place_code: str
+) -> tuple[CityCase, bool]:
+    """Idempotent by case number: a retried escalation returns the case already received."""
+    validate_transfer(transfer)
+    existing = await session.scalar(
+        select(CityCase).where(CityCase.case_number == transfer.case_number)
+    )
+    if existing is not None:
+        return existing, False
+    item = await catalog_service.get_version(session, transfer.item_code, transfer.item_version)
+    if item.deciding_tier != TIER:
+        raise InvalidArgument(
+            f"item {item.code} is not decided by the city", field="transfer.item_code"
+        )
+    case = CityCase(
+        case_number=transfer.case_number,
+        item_code=item.code,
+        item_version=item.version,
+        department_code=item.department_code,
+        origin_place_code=transfer.origin_place_code,
+        sender_place_code=transfer.sender_place_code,
+        status=case_pb2.CASE_STATUS_PENDING_DECISION,
+        applicant_name=transfer.applicant.name,
+        applicant_id_number=transfer.applicant.id_number,
+        accepted_at=from_ts(transfer.accepted_at),
+        deadline=from_ts(transfer.deadline),
+        agent_staff_id=transfer.agent_staff_id,
+    )
+    session.add(case)
+    await session.flush()
+    for m in transfer.materials:
+        session.add(
+            CaseMaterial(
+                case_id=case.id,
+                code=m.code,
+                filename=m.filename,
+                content_type=m.content_type,
+                sha256=m.sha256 or hashlib.sha256(m.content).hexdigest(),
+                content=m.content,
+            )
+        )
+    emit_status(
+        session,
+        tier=TIER,
+        place_code=city_place_code,
+        case_number=case.case_number,
+        origin_place_code=case.origin_place_code,
+        item_code=case.item_code,
+        item_version=case.item_version,
+        status=case.status,
+        department_code=case.department_code,
+        deadline=case.deadline,
+    )
+    await audit.append(
+        session,
+        actor=f"service:town-hall@{transfer.sender_place_code}",
+        action="case.received",
+        case_number=case.case_number,
+        data={
+            "item": case.item_code,
+            "version": case.item_version,
+            "materials": len(transfer.materials),
+        },
+    )
+    return case, True
+
+
+async def get_case(session: AsyncSession, case_number: str) -> CityCase:
+    case = await session.scalar(select(CityCase).where(CityCase.case_number == case_number))
+    if case is None:
+        raise NotFound(
+            f"no case {case_number}", message_zh=f"无此办件：{case_number}", field="case_number"
+        )
+    return case
+
+
+async def list_cases(session: AsyncSession, *, department_code: str | None) -> list[CityCase]:
+    query = select(CityCase).order_by(CityCase.deadline)
+    if department_code:
+        query = query.where(CityCase.department_code == department_code)
+    return list((await session.scalars(query.limit(200))).all())
+
+
+async def _next_document_number(session: AsyncSession, department_code: str) -> str:
+    year = utcnow().astimezone(SHANGHAI).year
+    seq = await session.scalar(
+        select(DocumentSequence)
+        .where(DocumentSequence.department_code == department_code, DocumentSequence.year == year)
+        .with_for_update()
+    )
+    if seq is None:
+        seq = DocumentSequence(department_code=department_code, year=year, last=0)
+        session.add(seq)
+    seq.last += 1
+    await session.flush()
+    return f"{department_code.upper()}-{year}-{seq.last:06d}"
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    outcome: Literal["approve", "refuse"]
+    reason_code: str = ""
+    legal_reason: str = ""
+
+
+def check_credential(*, staff: Principal, credential: ApprovalCredential, case: CityCase) -> None:
+    """Only a valid credential of the case's department that covers its item may decide (A1)."""
+    if credential.actor_staff_id != staff.subject:
+        raise PermissionDenied(
+            "the approval credential belongs to someone else",
+            message_zh="审批授权凭证不属于当前用户",
+        )
+    if credential.department_code != case.department_code:
+        raise PermissionDenied(
+            f"credential of department {credential.department_code} cannot decide {case.department_code} items",
+            message_zh="审批授权不属于本事项所属部门",
+        )
+    if credential.tier and credential.tier != "city":
+        raise PermissionDenied(
+            "credential not valid at the city tier", message_zh="审批授权不适用于市级"
+        )
+    if not credential.covers(case.item_code):
+        raise PermissionDenied(
+            f"credential does not cover item {case.item_code}", message_zh="审批授权不包含该事项"
+        )
+
+
+async def decide(
+    session: AsyncSession,
+    *,
+    case_number: str,
+    staff: Principal,
+    credential: ApprovalCredential,
+    decision: DecisionInput,
+    city_place_code: str,
+) -> CaseDecision:
+    case = await get_case(session, case_number)
+    check_credential(staff=staff, credential=credential, case=case)
+    if case.status in DECIDED:
+        raise Conflict(f"case {case_number} is already decided", message_zh="该办件已作出决定")
+    if decision.outcome == "refuse" and not decision.legal_reason.strip():
+        raise InvalidArgument(
+            "a refusal states its legal reason (C3)",
+            message_zh="不予许可必须说明法律依据",
+            field="legal_reason",
+        )
+    item = await catalog_service.get_version(session, case.item_code, case.item_version)
+    if decision.outcome == "approve":
+        status = case_pb2.CASE_STATUS_APPROVED
+        number = await _next_document_number(session, case.department_code)
+        title = f"{item.name_zh} / {item.name_en}"
+        text = (
+            f"准予许可。文书编号 {number}。申请事项：{item.name_zh}（办件编号 {case.case_number}）。\n"
+            f"Approved. Document {number}. Item: {item.name_en} (case {case.case_number})."
+        )
+    else:
+        status = case_pb2.CASE_STATUS_REFUSED
+        number = ""
+        title = f"不予许可决定书 / Refusal: {item.name_zh}"
+        text = (
+            f"不予许可。理由及法律依据：{decision.legal_reason}\n"
+            "如不服本决定，可自收到之日起六十日内申请行政复议，或六个月内提起行政诉讼。\n"
+            f"Refused. Legal reason: {decision.legal_reason}\n"
+            "You may apply for administrative reconsideration within 60 days of receipt, "
+            "or bring an administrative lawsuit within six months."
+        )
+    record = CaseDecision(
+        case_id=case.id,
+        status=status,
+        result_document_number=number,
+        document_title=title,
+        document_text=text,
+        reason_code=decision.reason_code,
+        legal_reason=decision.legal_reason,
+        department_code=case.department_code,
+        decided_by=staff.subject,
+        credential_id=credential.credential_id,
+        decided_at=utcnow(),
+    )
+    session.add(record)
+    case.status = status
+    emit_status(
+        session,
+        tier=TIER,
+        place_code=city_place_code,
+        case_number=case.case_number,
+        origin_place_code=case.origin_place_code,
+        item_code=case.item_code,
+        item_version=case.item_version,
+        status=status,
+        department_code=case.department_code,
+        acting_staff_id=staff.subject,
+        deadline=case.deadline,
+        reason_code=decision.reason_code,
+        result_document_number=number,
+    )
+    await audit.append(
+        session,
+        actor=f"staff:{staff.subject}",
+        action="case.decided",
+        case_number=case.case_number,
+        data={
+            "outcome": decision.outcome,
+            "department": case.department_code,
+            "credential": credential.credential_id,
+            "document": number,
+            "on_behalf_of": credential.on_behalf_of,
+        },
+    )
+    await session.flush()
+    return record
+
+
+async def get_decision(session: AsyncSession, case_number: str) -> tuple[CityCase, CaseDecision]:
+    case = await get_case(session, case_number)
+    record = await session.get(CaseDecision, case.id)
+    if record is None:
+        raise Conflict(f"case {case_number} is not decided yet", message_zh="该办件尚未作出决定")
+    return case, record
+
+
+def decision_message(case: CityCase, record: CaseDecision) -> case_pb2.Decision:
+    return case_pb2.Decision(
+        case_number=case.case_number,
+        status=record.status,
+        result_document_number=record.result_document_number,
+        document_title=record.document_title,
+        document_text=record.document_text,
+        reason_code=record.reason_code,
+        legal_reason=record.legal_reason,
+        department_code=record.department_code,
+        decided_by_staff_id=record.decided_by,
+        decided_at=ts(record.decided_at),
+    )

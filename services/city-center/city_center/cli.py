@@ -1,0 +1,21 @@
+from pathlib import Path
+
+from city_center.config import get_settings
+from govnet_kit.cli import run_cli
+
+
+def main() -> None:
+    from city_center.main import serve
+    from city_center.seed import seed_demo
+
+    run_cli(
+        prog="city-center",
+        package_dir=Path(__file__).parent,
+        settings=get_settings,
+        serve=serve,
+        seed_demo=seed_demo,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,22 @@
+from functools import lru_cache
+
+from pydantic_settings import SettingsConfigDict
+
+from govnet_kit.settings import ServiceSettings
+
+
+class CityCenterSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="CITY_CENTER_", extra="ignore")
+
+    service_name: str = "city-center"
+    http_port: int = 8001
+    grpc_port: int = 50051
+    database_url: str = "sqlite+aiosqlite:///var/city-center.db"
+    # The city's administrative division code.
+    place_code: str = "341100000000"
+    notify_grpc_target: str = "127.0.0.1:50055"
+
+
+@lru_cache
+def get_settings() -> CityCenterSettings:
+    return CityCenterSettings()  # type: ignore[call-arg]

@@ -1,0 +1,38 @@
+"""The city service center process: catalog owner, decisions, escalations from townships."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from city_center.case.router import router as case_router
+from city_center.case.servicer import PUBLIC_METHODS, CityCenterServicer
+from city_center.catalog.router import router as catalog_router
+from city_center.config import CityCenterSettings
+from govnet.citycenter.v1 import city_center_pb2_grpc
+from govnet_kit.runtime import Runtime
+from govnet_kit.web import build_app, session_router
+
+
+def build(settings: CityCenterSettings) -> tuple[Runtime, FastAPI]:
+    runtime = Runtime(settings)
+    app = build_app(
+        runtime,
+        title="govnet city service center",
+        description="市行政服务中心: the public catalog, decisions under delegated credentials.",
+    )
+    app.include_router(session_router())
+    app.include_router(catalog_router)
+    app.include_router(case_router)
+    return runtime, app
+
+
+async def serve(settings: CityCenterSettings) -> None:
+    runtime, app = build(settings)
+    servicer = CityCenterServicer(runtime)
+    await runtime.serve(
+        app,
+        register_grpc=[
+            lambda s: city_center_pb2_grpc.add_CityCenterServiceServicer_to_server(servicer, s)
+        ],
+        public_methods=PUBLIC_METHODS,
+    )

@@ -1,0 +1,67 @@
+"""Demo accounts and the forestry bureau's delegation to its chief representative (idempotent)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from govnet_kit.db import make_engine, make_sessionmaker, transaction, utcnow
+from identity.config import IdentitySettings
+from identity.staff.models import Delegation, Staff
+from identity.staff.service import hash_password
+
+CITY = "341100000000"
+TOWNSHIP = "341102101000"
+VILLAGE = "341102101201"
+
+DEMO_STAFF = [
+    # username, display name, tier, place, department, roles
+    ("village.duty", "李村务", "village", VILLAGE, "", ["village_staff"]),
+    ("town.window", "王窗口", "town", TOWNSHIP, "", ["town_window"]),
+    ("forestry.rep", "张首席", "city", CITY, "forestry", ["chief_representative"]),
+]
+
+
+async def seed_demo(settings: IdentitySettings) -> None:
+    password = settings.demo_password.get_secret_value()
+    if len(password) < 12:
+        raise SystemExit(
+            "IDENTITY_DEMO_PASSWORD must be set (12+ characters) to seed demo accounts"
+        )
+    engine = make_engine(settings.database_url)
+    sessions = make_sessionmaker(engine)
+    async with transaction(sessions) as session:
+        for username, name, tier, place, dept, roles in DEMO_STAFF:
+            staff = await session.scalar(select(Staff).where(Staff.username == username))
+            if staff is None:
+                staff = Staff(
+                    username=username,
+                    password_hash=hash_password(password),
+                    display_name=name,
+                    tier=tier,
+                    place_code=place,
+                    department_code=dept,
+                    roles=roles,
+                )
+                session.add(staff)
+                await session.flush()
+            if "chief_representative" in roles:
+                granted = await session.scalar(
+                    select(Delegation).where(Delegation.representative_id == staff.id)
+                )
+                if granted is None:
+                    now = utcnow()
+                    session.add(
+                        Delegation(
+                            department_code=dept,
+                            representative_id=staff.id,
+                            item_codes=[],
+                            all_items=True,
+                            tier="city",
+                            valid_from=now - timedelta(minutes=1),
+                            valid_until=now + timedelta(days=365),
+                        )
+                    )
+    await engine.dispose()
+    print("identity: demo accounts ready:", ", ".join(s[0] for s in DEMO_STAFF))

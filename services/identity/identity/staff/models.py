@@ -1,0 +1,41 @@
+"""Staff accounts and the delegations departments grant their chief representatives (A1)."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from govnet_kit.db import Base, new_id, utcnow
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(100))
+    # "village" | "town" | "city"; place is the administrative division code of the post.
+    tier: Mapped[str] = mapped_column(String(10))
+    place_code: Mapped[str] = mapped_column(String(12), index=True)
+    department_code: Mapped[str] = mapped_column(String(50), default="")
+    roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Delegation(Base):
+    """A department's grant to its representative: which items, which tier, from when to when."""
+
+    __tablename__ = "delegation"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    department_code: Mapped[str] = mapped_column(String(50), index=True)
+    representative_id: Mapped[str] = mapped_column(String(36), index=True)
+    item_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    all_items: Mapped[bool] = mapped_column(default=False)
+    tier: Mapped[str] = mapped_column(String(10), default="city")
+    valid_from: Mapped[datetime]
+    valid_until: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,211 @@
+"""The township hall's part in a city item's journey: receive from a village, escalate to the
+city (C3 assisted), learn the decision from its event and fetch the document (decision 1)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from govnet.catalog.v1 import catalog_pb2
+from govnet.common.v1 import case_pb2
+from govnet.events.v1 import events_pb2
+from govnet_kit import audit, calls, catalog_replica
+from govnet_kit.cases import emit_status, from_ts, ts, validate_transfer
+from govnet_kit.errors import Conflict, InvalidArgument, NotFound
+from town_hall.case.models import TownCase, TownCaseMaterial, TownDecision
+
+TIER = case_pb2.TIER_TOWN
+DECIDED = {
+    case_pb2.CASE_STATUS_APPROVED,
+    case_pb2.CASE_STATUS_REFUSED,
+    case_pb2.CASE_STATUS_DEEMED_APPROVED,
+}
+ESCALATE = "escalate"
+FETCH_DECISION = "fetch_decision"
+
+
+def township_of(place_code: str) -> str:
+    """A village's township by the division code: its first nine digits."""
+    return place_code[:9] + "000"
+
+
+async def receive(
+    session: AsyncSession, *, transfer: case_pb2.CaseTransfer, sender: str
+) -> tuple[TownCase, bool]:
+    """A village transmits a case as agent (T4). Idempotent by case number."""
+    validate_transfer(transfer)
+    existing = await session.scalar(
+        select(TownCase).where(TownCase.case_number == transfer.case_number)
+    )
+    if existing is not None:
+        return existing, False
+    item = await catalog_replica.version(session, transfer.item_code, transfer.item_version)
+    if item is None:
+        raise InvalidArgument(
+            f"item {transfer.item_code} v{transfer.item_version} is not in the catalog",
+            message_zh="目录中无此事项版本",
+            field="transfer.item_code",
+        )
+    if catalog_replica.handling_at(item, TIER) == catalog_pb2.HANDLING_UNSPECIFIED:
+        raise InvalidArgument(
+            f"item {item.code} is not accepted at township halls", field="transfer.item_code"
+        )
+    township = township_of(transfer.sender_place_code)
+    case = TownCase(
+        case_number=transfer.case_number,
+        query_code=transfer.query_code,
+        township_code=township,
+        origin_place_code=transfer.origin_place_code,
+        item_code=item.code,
+        item_version=item.version,
+        department_code=item.department_code,
+        status=case_pb2.CASE_STATUS_RECEIVED,
+        applicant_name=transfer.applicant.name,
+        applicant_id_number=transfer.applicant.id_number,
+        accepted_at=from_ts(transfer.accepted_at),
+        deadline=from_ts(transfer.deadline),
+        agent_staff_id=transfer.agent_staff_id,
+    )
+    session.add(case)
+    await session.flush()
+    for m in transfer.materials:
+        session.add(
+            TownCaseMaterial(
+                case_id=case.id,
+                code=m.code,
+                filename=m.filename,
+                content_type=m.content_type,
+                sha256=m.sha256 or hashlib.sha256(m.content).hexdigest(),
+                content=m.content,
+            )
+        )
+    _emit(session, case)
+    await audit.append(
+        session,
+        actor=sender,
+        action="case.received",
+        case_number=case.case_number,
+        data={"from": transfer.sender_place_code, "materials": len(transfer.materials)},
+    )
+    if item.deciding_tier == case_pb2.TIER_CITY:
+        onward = case_pb2.CaseTransfer()
+        onward.CopyFrom(transfer)
+        onward.sender_place_code = township
+        await calls.enqueue(
+            session, kind=ESCALATE, key=case.case_number, payload=onward.SerializeToString()
+        )
+    return case, True
+
+
+def _emit(session: AsyncSession, case: TownCase, **facts: object) -> None:
+    emit_status(
+        session,
+        tier=TIER,
+        place_code=case.township_code,
+        case_number=case.case_number,
+        origin_place_code=case.origin_place_code,
+        item_code=case.item_code,
+        item_version=case.item_version,
+        status=case.status,
+        department_code=case.department_code,
+        deadline=case.deadline,
+        **facts,  # type: ignore[arg-type]
+    )
+
+
+async def get_case(session: AsyncSession, case_number: str) -> TownCase:
+    case = await session.scalar(select(TownCase).where(TownCase.case_number == case_number))
+    if case is None:
+        raise NotFound(
+            f"no case {case_number}", message_zh=f"无此办件：{case_number}", field="case_number"
+        )
+    return case
+
+
+async def list_cases(session: AsyncSession, *, township_code: str) -> list[TownCase]:
+    rows = await session.scalars(
+        select(TownCase)
+        .where(TownCase.township_code == township_code)
+        .order_by(TownCase.deadline)
+        .limit(200)
+    )
+    return list(rows.all())
+
+
+async def escalated(session: AsyncSession, *, case_number: str) -> None:
+    """The city acknowledged the escalation."""
+    case = await get_case(session, case_number)
+    if case.status == case_pb2.CASE_STATUS_RECEIVED:
+        case.status = case_pb2.CASE_STATUS_TRANSMITTED
+        _emit(session, case)
+        await audit.append(
+            session, actor="service:town-hall", action="case.escalated", case_number=case_number
+        )
+
+
+async def on_status_event(session: AsyncSession, *, event: events_pb2.CaseStatusChanged) -> None:
+    """A decision made above: record it and fetch the document over gRPC."""
+    if event.status not in DECIDED:
+        return
+    case = await session.scalar(select(TownCase).where(TownCase.case_number == event.case_number))
+    if case is None:
+        return  # another township's case
+    case.status = event.status
+    await calls.enqueue(
+        session, kind=FETCH_DECISION, key=case.case_number, payload=case.case_number.encode()
+    )
+
+
+async def store_decision(session: AsyncSession, *, decision: case_pb2.Decision) -> TownDecision:
+    case = await get_case(session, decision.case_number)
+    existing = await session.get(TownDecision, case.id)
+    if existing is not None:
+        return existing
+    if decision.status not in DECIDED:
+        raise Conflict(f"case {decision.case_number} is not decided")
+    record = TownDecision(
+        case_id=case.id,
+        status=decision.status,
+        result_document_number=decision.result_document_number,
+        document_title=decision.document_title,
+        document_text=decision.document_text,
+        legal_reason=decision.legal_reason,
+        department_code=decision.department_code,
+        decided_by=decision.decided_by_staff_id,
+        decided_at=from_ts(decision.decided_at),
+    )
+    session.add(record)
+    case.status = decision.status
+    await audit.append(
+        session,
+        actor="service:town-hall",
+        action="case.decision_received",
+        case_number=case.case_number,
+        data={
+            "status": case_pb2.CaseStatus.Name(decision.status),
+            "document": decision.result_document_number,
+        },
+    )
+    await session.flush()
+    return record
+
+
+async def stored_decision(session: AsyncSession, case_number: str) -> TownDecision | None:
+    case = await get_case(session, case_number)
+    return await session.get(TownDecision, case.id)
+
+
+def decision_message(case_number: str, record: TownDecision) -> case_pb2.Decision:
+    return case_pb2.Decision(
+        case_number=case_number,
+        status=record.status,
+        result_document_number=record.result_document_number,
+        document_title=record.document_title,
+        document_text=record.document_text,
+        legal_reason=record.legal_reason,
+        department_code=record.department_code,
+        decided_by_staff_id=record.decided_by,
+        decided_at=ts(record.decided_at),
+    )

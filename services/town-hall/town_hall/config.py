@@ -1,0 +1,21 @@
+from functools import lru_cache
+
+from pydantic_settings import SettingsConfigDict
+
+from govnet_kit.settings import ServiceSettings
+
+
+class TownHallSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="TOWN_HALL_", extra="ignore")
+
+    service_name: str = "town-hall"
+    http_port: int = 8002
+    grpc_port: int = 50052
+    database_url: str = "sqlite+aiosqlite:///var/town-hall.db"
+    city_center_grpc_target: str = "127.0.0.1:50051"
+    notify_grpc_target: str = "127.0.0.1:50055"
+
+
+@lru_cache
+def get_settings() -> TownHallSettings:
+    return TownHallSettings()  # type: ignore[call-arg]

@@ -1,0 +1,59 @@
+"""The township hall process: one service for many townships (decision 4)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from govnet.townhall.v1 import town_hall_pb2_grpc
+from govnet_kit import catalog_replica
+from govnet_kit.consumer import DurableConsumer
+from govnet_kit.messaging import CASE_STREAM, CATALOG_STREAM
+from govnet_kit.runtime import Runtime
+from govnet_kit.web import build_app, session_router
+from town_hall.case.flows import CityLink, handle_city_status
+from town_hall.case.router import router as case_router
+from town_hall.case.servicer import TownHallServicer
+from town_hall.config import TownHallSettings
+
+
+def build(settings: TownHallSettings) -> tuple[Runtime, FastAPI, CityLink]:
+    runtime = Runtime(settings)
+    city = CityLink(runtime, settings.city_center_grpc_target)
+    runtime.register_calls(city.handlers())
+    app = build_app(
+        runtime,
+        title="govnet township hall",
+        description="乡镇便民服务大厅: receives villages' cases, escalates city items.",
+    )
+    app.include_router(session_router())
+    app.include_router(case_router)
+    return runtime, app, city
+
+
+async def serve(settings: TownHallSettings) -> None:
+    runtime, app, city = build(settings)
+    servicer = TownHallServicer(runtime, city)
+    catalog = DurableConsumer(
+        runtime.nats,
+        runtime.sessions,
+        durable="town-hall-catalog",
+        stream=CATALOG_STREAM.name,
+        subjects=catalog_replica.CATALOG_SUBJECTS,
+        handler=catalog_replica.handle_published,
+    )
+    decisions = DurableConsumer(
+        runtime.nats,
+        runtime.sessions,
+        durable="town-hall-cases",
+        stream=CASE_STREAM.name,
+        subjects=["govnet.case.status.city.>"],
+        handler=handle_city_status,
+        after_commit=runtime.committed,
+    )
+    await runtime.serve(
+        app,
+        register_grpc=[
+            lambda s: town_hall_pb2_grpc.add_TownHallServiceServicer_to_server(servicer, s)
+        ],
+        tasks=[catalog.run, decisions.run],
+    )

@@ -1,0 +1,95 @@
+"""Applicants, cases, one-time notices and replies at the village service room (L1, T4)."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from govnet_kit.db import Base, new_id, utcnow
+
+
+class Applicant(Base):
+    """Personal data stays here; events and audit entries refer to it by id only (decisions 2, 7)."""
+
+    __tablename__ = "applicant"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    place_code: Mapped[str] = mapped_column(String(12), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    id_number: Mapped[str] = mapped_column(String(30))
+    phone: Mapped[str] = mapped_column(String(30))
+    language: Mapped[str] = mapped_column(String(5), default="zh")
+    channel: Mapped[str] = mapped_column(String(10), default="sms")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CaseSequence(Base):
+    """Case numbers per place and day, issued without coordination (decision 5)."""
+
+    __tablename__ = "case_sequence"
+
+    place_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class VillageCase(Base):
+    __tablename__ = "village_case"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    case_number: Mapped[str] = mapped_column(String(40), unique=True)
+    query_code: Mapped[str] = mapped_column(String(20))
+    place_code: Mapped[str] = mapped_column(String(12), index=True)
+    item_code: Mapped[str] = mapped_column(String(50))
+    item_version: Mapped[int]
+    department_code: Mapped[str] = mapped_column(String(50))
+    applicant_id: Mapped[str] = mapped_column(ForeignKey("applicant.id"))
+    # First-inquiry responsibility (L3): the staff member who accepted owns the case here.
+    agent_staff_id: Mapped[str] = mapped_column(String(36))
+    visit_id: Mapped[str | None] = mapped_column(String(36))
+    status: Mapped[int]
+    accepted_at: Mapped[datetime]
+    deadline: Mapped[datetime] = mapped_column(index=True)
+    calendar_warning: Mapped[str | None] = mapped_column(Text)
+
+
+class VillageCaseMaterial(Base):
+    __tablename__ = "village_case_material"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("village_case.id"), index=True)
+    code: Mapped[str] = mapped_column(String(50))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class OneTimeNotice(Base):
+    """Everything missing, told once and completely (一次性告知, L1)."""
+
+    __tablename__ = "one_time_notice"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    place_code: Mapped[str] = mapped_column(String(12), index=True)
+    visit_id: Mapped[str | None] = mapped_column(String(36))
+    item_code: Mapped[str] = mapped_column(String(50))
+    item_version: Mapped[int]
+    staff_id: Mapped[str] = mapped_column(String(36))
+    missing: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Reply(Base):
+    """The decision as the village hands it over (T4 reply, L4)."""
+
+    __tablename__ = "village_reply"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("village_case.id"), primary_key=True)
+    decision_status: Mapped[int]
+    result_document_number: Mapped[str] = mapped_column(String(60), default="")
+    document_title: Mapped[str] = mapped_column(String(200))
+    document_text: Mapped[str] = mapped_column(Text)
+    legal_reason: Mapped[str] = mapped_column(Text, default="")
+    ready_at: Mapped[datetime] = mapped_column(default=utcnow)
+    handed_over_at: Mapped[datetime | None]

@@ -1,0 +1,198 @@
+"""The duty staff's HTTP API: apply as agent, follow the case, hand over the reply."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from govnet.common.v1 import case_pb2
+from govnet.notify.v1 import notify_pb2
+from govnet_kit.db import transaction
+from govnet_kit.web import CurrentPrincipal, CurrentRuntime
+from govnet_kit.worktime import WorkCalendar
+from village_room.case import service as case_service
+from village_room.case.flows import Links
+from village_room.case.schemas import (
+    AcceptanceSlipOut,
+    ApplicationIn,
+    ApplicationOut,
+    CaseOut,
+    MissingMaterial,
+    NotificationOut,
+    OneTimeNoticeOut,
+    PublicCaseOut,
+    RedirectNoticeOut,
+    ReplyOut,
+)
+from village_room.visit import service as visit_service
+
+router = APIRouter(prefix="/api/v1", tags=["cases"])
+
+
+def get_links(request: Request) -> Links:
+    return request.app.state.links
+
+
+CurrentLinks = Annotated[Links, Depends(get_links)]
+TIER_ZH = {"village": "村便民服务室", "town": "乡镇便民服务大厅", "city": "市行政服务中心"}
+
+
+def _calendar(runtime) -> WorkCalendar:  # type: ignore[no-untyped-def]
+    return WorkCalendar(confirmed_years=runtime.settings.confirmed_calendar_years)
+
+
+@router.post(
+    "/applications", response_model=ApplicationOut, responses={201: {"model": ApplicationOut}}
+)
+async def apply(
+    body: ApplicationIn, principal: CurrentPrincipal, runtime: CurrentRuntime, response: Response
+) -> ApplicationOut:
+    """Review scope and completeness; accept and apply as agent, or say once what is missing."""
+    principal.require_staff(tier="village")
+    principal.require_place(body.place_code)
+    async with transaction(runtime.sessions) as session:
+        visit = (
+            await visit_service.get_for_place(
+                session, visit_id=body.visit_id, place_code=body.place_code
+            )
+            if body.visit_id
+            else None
+        )
+        outcome = await case_service.apply(
+            session,
+            place_code=body.place_code,
+            staff_id=principal.subject,
+            item_code=body.item_code,
+            applicant=case_service.ApplicantData(**body.applicant.model_dump()),
+            materials=[
+                case_service.MaterialData(
+                    code=m.code,
+                    filename=m.filename,
+                    content_type=m.content_type,
+                    content=m.content_base64,
+                )
+                for m in body.materials
+            ],
+            visit=visit,
+            calendar=_calendar(runtime),
+        )
+    item = outcome.item
+    if outcome.kind == "redirected":
+        where_zh = "、".join(TIER_ZH.get(t, t) for t in outcome.redirect_tiers)
+        return ApplicationOut(
+            outcome="redirected",
+            redirect_notice=RedirectNoticeOut(
+                item_code=item.code,
+                item_name_zh=item.name_zh,
+                item_name_en=item.name_en,
+                apply_at_tiers=outcome.redirect_tiers,
+                text_zh=f"“{item.name_zh}”不在本服务室代办范围内，请到{where_zh}申请。",
+                text_en=f"'{item.name_en}' is not handled here; apply at: {', '.join(outcome.redirect_tiers)}.",
+            ),
+        )
+    if outcome.kind == "incomplete":
+        notice = outcome.notice
+        assert notice is not None
+        names_zh = "；".join(m["name_zh"] for m in notice.missing)
+        names_en = "; ".join(m["name_en"] for m in notice.missing)
+        return ApplicationOut(
+            outcome="incomplete",
+            one_time_notice=OneTimeNoticeOut(
+                notice_id=notice.id,
+                item_code=item.code,
+                item_name_zh=item.name_zh,
+                item_name_en=item.name_en,
+                missing=[MissingMaterial(**m) for m in notice.missing],
+                text_zh=f"一次性告知：办理“{item.name_zh}”还须补齐以下全部材料：{names_zh}。",
+                text_en=f"One-time notice: to apply for '{item.name_en}', please also bring all of: {names_en}.",
+                issued_at=notice.issued_at,
+            ),
+        )
+    runtime.committed()
+    case = outcome.case
+    assert case is not None
+    response.status_code = 201
+    return ApplicationOut(
+        outcome="accepted",
+        acceptance_slip=AcceptanceSlipOut(
+            case_number=case.case_number,
+            query_code=case.query_code,
+            item_code=item.code,
+            item_version=item.version,
+            item_name_zh=item.name_zh,
+            item_name_en=item.name_en,
+            accepted_at=case.accepted_at,
+            deadline=case.deadline,
+            time_limit_working_days=item.time_limit_days,
+            rights_and_obligations=case_service.RIGHTS_AND_OBLIGATIONS,
+            calendar_warning=case.calendar_warning,
+        ),
+    )
+
+
+@router.get("/cases/{case_number}", response_model=CaseOut)
+async def get_case(
+    case_number: str, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> CaseOut:
+    principal.require_staff(tier="village")
+    async with transaction(runtime.sessions) as session:
+        case = await case_service.get_case(session, case_number)
+        principal.require_place(case.place_code)
+        reply = await case_service.reply_of(session, case)
+    return CaseOut(
+        case_number=case.case_number,
+        place_code=case.place_code,
+        item_code=case.item_code,
+        item_version=case.item_version,
+        status=case_pb2.CaseStatus.Name(case.status),
+        accepted_at=case.accepted_at,
+        deadline=case.deadline,
+        reply=ReplyOut(
+            decision=case_pb2.CaseStatus.Name(reply.decision_status),
+            result_document_number=reply.result_document_number,
+            document_title=reply.document_title,
+            document_text=reply.document_text,
+            ready_at=reply.ready_at,
+        )
+        if reply
+        else None,
+    )
+
+
+@router.get("/cases/{case_number}/notifications", response_model=list[NotificationOut])
+async def notifications(
+    case_number: str, principal: CurrentPrincipal, runtime: CurrentRuntime, links: CurrentLinks
+) -> list[NotificationOut]:
+    """The case's notifications, relayed from notify (the browser talks only to its tier)."""
+    principal.require_staff(tier="village")
+    async with transaction(runtime.sessions) as session:
+        case = await case_service.get_case(session, case_number)
+    principal.require_place(case.place_code)
+    items = await links.notifications(case_number)
+    return [
+        NotificationOut(
+            event_id=n.event_id,
+            role=notify_pb2.RecipientRole.Name(n.role).removeprefix("RECIPIENT_ROLE_").lower(),
+            channel=notify_pb2.Channel.Name(n.channel).removeprefix("CHANNEL_").lower(),
+            language=n.language,
+            text=n.text,
+            status=n.status,
+        )
+        for n in items
+    ]
+
+
+@router.get("/public/cases/{case_number}", response_model=PublicCaseOut, tags=["public"])
+async def public_case(
+    case_number: str, runtime: CurrentRuntime, query_code: str = Query(min_length=4, max_length=20)
+) -> PublicCaseOut:
+    """Public on purpose: the applicant follows the case with the number and query code from the slip."""
+    async with transaction(runtime.sessions) as session:
+        case = await case_service.find_by_query_code(session, case_number, query_code)
+    return PublicCaseOut(
+        case_number=case.case_number,
+        item_code=case.item_code,
+        status=case_pb2.CaseStatus.Name(case.status),
+        deadline=case.deadline,
+    )

@@ -1,0 +1,114 @@
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Base64Bytes, BaseModel, Field
+
+PLACE_CODE = r"^\d{12}$"
+# Resident identity card: 17 digits and a check character (digit or X).
+ID_NUMBER = r"^\d{17}[\dX]$"
+MOBILE = r"^1\d{10}$"
+
+
+class ApplicantIn(BaseModel):
+    name: str = Field(min_length=1, max_length=50)
+    id_number: str = Field(pattern=ID_NUMBER)
+    phone: str = Field(pattern=MOBILE)
+    language: Literal["zh", "en"] = "zh"
+    channel: Literal["sms", "email", "in_app"] = "sms"
+
+
+class MaterialIn(BaseModel):
+    code: str = Field(min_length=1, max_length=50)
+    filename: str = Field(min_length=1, max_length=200)
+    content_type: str = Field(default="application/octet-stream", max_length=100)
+    content_base64: Base64Bytes = Field(description="the scanned file, base64")
+
+
+class ApplicationIn(BaseModel):
+    place_code: str = Field(pattern=PLACE_CODE)
+    item_code: str = Field(min_length=1, max_length=50)
+    visit_id: str | None = None
+    applicant: ApplicantIn
+    materials: list[MaterialIn] = Field(default_factory=list, max_length=50)
+
+
+class MissingMaterial(BaseModel):
+    code: str
+    name_zh: str
+    name_en: str
+
+
+class OneTimeNoticeOut(BaseModel):
+    notice_id: str
+    item_code: str
+    item_name_zh: str
+    item_name_en: str
+    missing: list[MissingMaterial]
+    text_zh: str
+    text_en: str
+    issued_at: datetime
+
+
+class AcceptanceSlipOut(BaseModel):
+    case_number: str
+    query_code: str
+    item_code: str
+    item_version: int
+    item_name_zh: str
+    item_name_en: str
+    accepted_at: datetime
+    deadline: datetime
+    time_limit_working_days: int
+    rights_and_obligations: str
+    calendar_warning: str | None
+
+
+class RedirectNoticeOut(BaseModel):
+    item_code: str
+    item_name_zh: str
+    item_name_en: str
+    apply_at_tiers: list[str]
+    text_zh: str
+    text_en: str
+
+
+class ApplicationOut(BaseModel):
+    outcome: Literal["accepted", "incomplete", "redirected"]
+    acceptance_slip: AcceptanceSlipOut | None = None
+    one_time_notice: OneTimeNoticeOut | None = None
+    redirect_notice: RedirectNoticeOut | None = None
+
+
+class ReplyOut(BaseModel):
+    decision: str
+    result_document_number: str
+    document_title: str
+    document_text: str
+    ready_at: datetime
+
+
+class CaseOut(BaseModel):
+    case_number: str
+    place_code: str
+    item_code: str
+    item_version: int
+    status: str
+    accepted_at: datetime
+    deadline: datetime
+    reply: ReplyOut | None = None
+
+
+class PublicCaseOut(BaseModel):
+    case_number: str
+    item_code: str
+    status: str
+    deadline: datetime
+
+
+class NotificationOut(BaseModel):
+    event_id: str
+    role: str
+    channel: str
+    language: str
+    text: str
+    status: str

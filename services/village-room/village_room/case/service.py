@@ -1,0 +1,360 @@
+"""Accept and review at the village (scope, completeness), apply as agent, learn the decision
+and record the reply (T4, L1, L4)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from govnet.catalog.v1 import catalog_pb2
+from govnet.common.v1 import case_pb2
+from govnet.events.v1 import events_pb2
+from govnet_kit import audit, calls, catalog_replica
+from govnet_kit.cases import emit_status, ts
+from govnet_kit.db import utcnow
+from govnet_kit.errors import Conflict, NotFound
+from govnet_kit.worktime import SHANGHAI, WorkCalendar
+from village_room.case.models import (
+    Applicant,
+    CaseSequence,
+    OneTimeNotice,
+    Reply,
+    VillageCase,
+    VillageCaseMaterial,
+)
+from village_room.visit.models import Visit
+
+TIER = case_pb2.TIER_VILLAGE
+DECIDED = {
+    case_pb2.CASE_STATUS_APPROVED,
+    case_pb2.CASE_STATUS_REFUSED,
+    case_pb2.CASE_STATUS_DEEMED_APPROVED,
+}
+TRANSMIT = "transmit"
+REGISTER_RECIPIENTS = "register_recipients"
+FETCH_DECISION = "fetch_decision"
+QUERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
+
+RIGHTS_AND_OBLIGATIONS = (
+    "您有权查询办理进度，在承诺时限内获得明确答复；不予许可的，有权申请行政复议或提起行政诉讼。"
+    "您应对所提交材料的真实性负责，并按通知补正材料。\n"
+    "You may follow the case and receive an explicit reply within the committed time limit; "
+    "a refusal can be challenged by administrative reconsideration or litigation. "
+    "You are responsible for the truth of the materials and for supplementing them when told."
+)
+
+
+@dataclass(frozen=True)
+class ApplicantData:
+    name: str
+    id_number: str
+    phone: str
+    language: str = "zh"
+    channel: str = "sms"
+
+
+@dataclass(frozen=True)
+class MaterialData:
+    code: str
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass
+class Outcome:
+    """One of: redirected (out of scope), incomplete (one-time notice), accepted (slip)."""
+
+    kind: str
+    item: catalog_pb2.CatalogItem
+    notice: OneTimeNotice | None = None
+    case: VillageCase | None = None
+    redirect_tiers: list[str] = field(default_factory=list)
+
+
+def missing_materials(
+    item: catalog_pb2.CatalogItem, provided: list[MaterialData]
+) -> list[catalog_pb2.RequiredMaterial]:
+    """Every required material not provided, all at once (one-time notice)."""
+    have = {m.code for m in provided if m.content}
+    return [m for m in item.materials if m.code not in have]
+
+
+async def _next_case_number(session: AsyncSession, place_code: str, now: datetime) -> str:
+    day = now.astimezone(SHANGHAI).date()
+    seq = await session.scalar(
+        select(CaseSequence)
+        .where(CaseSequence.place_code == place_code, CaseSequence.day == day)
+        .with_for_update()
+    )
+    if seq is None:
+        seq = CaseSequence(place_code=place_code, day=day, last=0)
+        session.add(seq)
+    seq.last += 1
+    await session.flush()
+    return f"{place_code}-{day:%Y%m%d}-{seq.last:04d}"
+
+
+def _query_code() -> str:
+    return "".join(secrets.choice(QUERY_ALPHABET) for _ in range(8))
+
+
+async def apply(
+    session: AsyncSession,
+    *,
+    place_code: str,
+    staff_id: str,
+    item_code: str,
+    applicant: ApplicantData,
+    materials: list[MaterialData],
+    visit: Visit | None,
+    calendar: WorkCalendar,
+) -> Outcome:
+    item = await catalog_replica.current(session, item_code)
+    if item is None:
+        raise NotFound(
+            f"no item {item_code} in the catalog",
+            message_zh=f"目录中无此事项：{item_code}",
+            field="item_code",
+        )
+    if catalog_replica.handling_at(item, TIER) != catalog_pb2.HANDLING_AGENCY:
+        tiers = [
+            catalog_replica.TIER_NAMES[h.tier]
+            for h in item.handling
+            if h.tier in catalog_replica.TIER_NAMES
+        ]
+        if visit is not None:
+            visit.outcome = "redirected"
+        return Outcome(kind="redirected", item=item, redirect_tiers=tiers)
+
+    missing = missing_materials(item, materials)
+    if missing:
+        notice = OneTimeNotice(
+            place_code=place_code,
+            visit_id=visit.id if visit else None,
+            item_code=item.code,
+            item_version=item.version,
+            staff_id=staff_id,
+            missing=[{"code": m.code, "name_zh": m.name_zh, "name_en": m.name_en} for m in missing],
+        )
+        session.add(notice)
+        if visit is not None:
+            visit.outcome = "incomplete"
+        await session.flush()
+        return Outcome(kind="incomplete", item=item, notice=notice)
+
+    now = utcnow()
+    deadline = calendar.deadline(now, item.time_limit_days)
+    person = Applicant(
+        place_code=place_code,
+        name=applicant.name,
+        id_number=applicant.id_number,
+        phone=applicant.phone,
+        language=applicant.language,
+        channel=applicant.channel,
+    )
+    session.add(person)
+    await session.flush()
+    case = VillageCase(
+        case_number=await _next_case_number(session, place_code, now),
+        query_code=_query_code(),
+        place_code=place_code,
+        item_code=item.code,
+        item_version=item.version,
+        department_code=item.department_code,
+        applicant_id=person.id,
+        agent_staff_id=staff_id,
+        visit_id=visit.id if visit else None,
+        status=case_pb2.CASE_STATUS_ACCEPTED,
+        accepted_at=now,
+        deadline=deadline.due_at,
+        calendar_warning=deadline.warning,
+    )
+    session.add(case)
+    await session.flush()
+    wanted = {m.code for m in item.materials}
+    for m in materials:
+        if m.code in wanted and m.content:
+            session.add(
+                VillageCaseMaterial(
+                    case_id=case.id,
+                    code=m.code,
+                    filename=m.filename,
+                    content_type=m.content_type,
+                    sha256=hashlib.sha256(m.content).hexdigest(),
+                    content=m.content,
+                )
+            )
+    if visit is not None:
+        visit.outcome = "applied_as_agent"
+        visit.case_number = case.case_number
+    _emit(session, case, acting_staff_id=staff_id)
+    await audit.append(
+        session,
+        actor=f"staff:{staff_id}",
+        action="case.accepted",
+        case_number=case.case_number,
+        subject_ref=f"applicant:{person.id}",
+        data={"item": item.code, "version": item.version, "as_agent": True},
+    )
+    await calls.enqueue(
+        session, kind=REGISTER_RECIPIENTS, key=case.case_number, payload=case.case_number.encode()
+    )
+    if item.deciding_tier != TIER:
+        await calls.enqueue(
+            session, kind=TRANSMIT, key=case.case_number, payload=case.case_number.encode()
+        )
+    await session.flush()
+    return Outcome(kind="accepted", item=item, case=case)
+
+
+def _emit(session: AsyncSession, case: VillageCase, **facts: object) -> None:
+    emit_status(
+        session,
+        tier=TIER,
+        place_code=case.place_code,
+        case_number=case.case_number,
+        origin_place_code=case.place_code,
+        item_code=case.item_code,
+        item_version=case.item_version,
+        status=case.status,
+        department_code=case.department_code,
+        deadline=case.deadline,
+        **facts,  # type: ignore[arg-type]
+    )
+
+
+async def get_case(session: AsyncSession, case_number: str) -> VillageCase:
+    case = await session.scalar(select(VillageCase).where(VillageCase.case_number == case_number))
+    if case is None:
+        raise NotFound(
+            f"no case {case_number}", message_zh=f"无此办件：{case_number}", field="case_number"
+        )
+    return case
+
+
+async def find_by_query_code(
+    session: AsyncSession, case_number: str, query_code: str
+) -> VillageCase:
+    case = await session.scalar(select(VillageCase).where(VillageCase.case_number == case_number))
+    if case is None or not secrets.compare_digest(case.query_code, query_code.upper()):
+        raise NotFound(
+            "no case with this number and query code", message_zh="办件编号或查询码不正确"
+        )
+    return case
+
+
+async def transfer_for(
+    session: AsyncSession, case_number: str, sender_place_code: str
+) -> case_pb2.CaseTransfer:
+    """The whole case with its materials, as it travels up (decision 1)."""
+    case = await get_case(session, case_number)
+    person = await session.get(Applicant, case.applicant_id)
+    assert person is not None
+    materials = await session.scalars(
+        select(VillageCaseMaterial).where(VillageCaseMaterial.case_id == case.id)
+    )
+    return case_pb2.CaseTransfer(
+        case_number=case.case_number,
+        query_code=case.query_code,
+        item_code=case.item_code,
+        item_version=case.item_version,
+        origin_place_code=case.place_code,
+        origin_tier=TIER,
+        sender_place_code=sender_place_code,
+        applicant=case_pb2.Applicant(
+            name=person.name,
+            id_number=person.id_number,
+            phone=person.phone,
+            language=person.language,
+        ),
+        materials=[
+            case_pb2.Material(
+                code=m.code,
+                filename=m.filename,
+                content_type=m.content_type,
+                content=m.content,
+                sha256=m.sha256,
+            )
+            for m in materials
+        ],
+        accepted_at=ts(case.accepted_at),
+        deadline=ts(case.deadline),
+        agent_staff_id=case.agent_staff_id,
+        acting_staff_id=case.agent_staff_id,
+    )
+
+
+async def applicant_of(session: AsyncSession, case: VillageCase) -> Applicant:
+    person = await session.get(Applicant, case.applicant_id)
+    assert person is not None
+    return person
+
+
+async def transmitted(session: AsyncSession, *, case_number: str) -> None:
+    """The township acknowledged the case."""
+    case = await get_case(session, case_number)
+    if case.status == case_pb2.CASE_STATUS_ACCEPTED:
+        case.status = case_pb2.CASE_STATUS_TRANSMITTED
+        _emit(session, case)
+        await audit.append(
+            session,
+            actor="service:village-room",
+            action="case.transmitted",
+            case_number=case_number,
+        )
+
+
+async def on_status_event(session: AsyncSession, *, event: events_pb2.CaseStatusChanged) -> None:
+    """A decision made above reached us: fetch the document, then reply (decision 1)."""
+    if event.status not in DECIDED:
+        return
+    case = await session.scalar(
+        select(VillageCase).where(VillageCase.case_number == event.case_number)
+    )
+    if case is None:
+        return
+    await calls.enqueue(
+        session, kind=FETCH_DECISION, key=case.case_number, payload=case.case_number.encode()
+    )
+
+
+async def record_reply(session: AsyncSession, *, decision: case_pb2.Decision) -> Reply:
+    case = await get_case(session, decision.case_number)
+    existing = await session.get(Reply, case.id)
+    if existing is not None:
+        return existing
+    if decision.status not in DECIDED:
+        raise Conflict(f"case {decision.case_number} is not decided")
+    reply = Reply(
+        case_id=case.id,
+        decision_status=decision.status,
+        result_document_number=decision.result_document_number,
+        document_title=decision.document_title,
+        document_text=decision.document_text,
+        legal_reason=decision.legal_reason,
+    )
+    session.add(reply)
+    case.status = case_pb2.CASE_STATUS_REPLY_READY
+    _emit(session, case, result_document_number=decision.result_document_number)
+    await audit.append(
+        session,
+        actor="service:village-room",
+        action="case.reply_ready",
+        case_number=case.case_number,
+        data={
+            "decision": case_pb2.CaseStatus.Name(decision.status),
+            "document": decision.result_document_number,
+        },
+    )
+    await session.flush()
+    return reply
+
+
+async def reply_of(session: AsyncSession, case: VillageCase) -> Reply | None:
+    return await session.get(Reply, case.id)

@@ -1,0 +1,16 @@
+from pathlib import Path
+
+from govnet_kit.cli import run_cli
+from village_room.config import get_settings
+
+
+def main() -> None:
+    from village_room.main import serve
+
+    run_cli(
+        prog="village-room", package_dir=Path(__file__).parent, settings=get_settings, serve=serve
+    )
+
+
+if __name__ == "__main__":
+    main()
