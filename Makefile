@@ -27,7 +27,7 @@ proto: $(STAMP)
 
 ## run: NATS + the five services on SQLite under var/, demo data, until Ctrl-C
 run: setup
-	$(BIN)/python tools/platform.py run
+	$(BIN)/python tools/launcher.py run
 
 ## demo: drive the walking skeleton through the public APIs of a running platform
 demo: setup

@@ -7,6 +7,7 @@ redelivery after a crash is skipped, and the message is acked only after that co
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -111,23 +112,29 @@ class DurableConsumer:
                 sub = await js.pull_subscribe(
                     "", durable=self.durable, stream=self._stream, config=self._config
                 )
-                while True:
-                    try:
-                        msgs = await sub.fetch(batch, timeout=1.0)
-                    except (TimeoutError, NatsTimeout):
-                        continue
-                    for msg in msgs:
-                        try:
-                            await self.handle(msg)
-                        except asyncio.CancelledError:
-                            raise
-                        except Exception as exc:  # noqa: BLE001 - redelivered with a delay
-                            log.exception(
-                                "%s: handling %s failed: %s", self.durable, msg.subject, exc
-                            )
-                            await msg.nak(delay=1.0)
+                try:
+                    await self._pull(sub, batch)
+                finally:
+                    # Unsubscribe so the connection drains promptly at shutdown.
+                    with contextlib.suppress(Exception):
+                        await sub.unsubscribe()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - rebuild the subscription after a reconnect
                 log.warning("%s: subscription lost (%s); rebuilding", self.durable, exc)
                 await asyncio.sleep(0.5)
+
+    async def _pull(self, sub, batch: int) -> None:  # type: ignore[no-untyped-def]
+        while True:
+            try:
+                msgs = await sub.fetch(batch, timeout=1.0)
+            except (TimeoutError, NatsTimeout):
+                continue
+            for msg in msgs:
+                try:
+                    await self.handle(msg)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - redelivered with a delay
+                    log.exception("%s: handling %s failed: %s", self.durable, msg.subject, exc)
+                    await msg.nak(delay=1.0)

@@ -64,6 +64,7 @@ class NatsLink:
                     max_reconnect_attempts=-1,
                     reconnect_time_wait=0.5,
                     connect_timeout=2,
+                    drain_timeout=5,
                     name="govnet",
                 )
                 break

@@ -133,12 +133,16 @@ class Runtime:
             s.grpc_port,
         )
         stop_task = asyncio.create_task(stop.wait())
-        done, _ = await asyncio.wait(
-            [stop_task, http_task, *background], return_when=asyncio.FIRST_COMPLETED
-        )
-        for task in done:
-            if task is not stop_task and task.exception() is not None:
+        # Run until told to stop, or until HTTP or a background loop fails; a task that
+        # finishes its job (the NATS connect) is not a reason to stop.
+        pending: set[asyncio.Task[object]] = {stop_task, http_task, *background}
+        while True:
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            failed = [t for t in done if not t.cancelled() and t.exception() is not None]
+            for task in failed:
                 log.error("%s failed: %r", task.get_name(), task.exception())
+            if stop_task in done or http_task in done or failed:
+                break
 
         log.info("%s shutting down", s.service_name)
         await self.health.enter_graceful_shutdown()

@@ -8,6 +8,7 @@ import grpc
 from fastapi import APIRouter, Header
 
 from city_center.case import service as case_service
+from city_center.case.models import CityCase
 from city_center.case.schemas import CaseOut, CredentialIn, CredentialOut, DecisionIn, DecisionOut
 from govnet.common.v1 import case_pb2
 from govnet.identity.v1 import identity_pb2, identity_pb2_grpc
@@ -20,10 +21,17 @@ from govnet_kit.web import CurrentPrincipal, CurrentRuntime
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
 
-def _case_out(case) -> CaseOut:  # type: ignore[no-untyped-def]
-    out = CaseOut.model_validate(case, from_attributes=True).model_dump()
-    out["status"] = case_pb2.CaseStatus.Name(case.status)
-    return CaseOut(**out)
+def _case_out(case: CityCase) -> CaseOut:
+    return CaseOut(
+        case_number=case.case_number,
+        item_code=case.item_code,
+        item_version=case.item_version,
+        department_code=case.department_code,
+        origin_place_code=case.origin_place_code,
+        status=case_pb2.CaseStatus.Name(case.status),
+        accepted_at=case.accepted_at,
+        deadline=case.deadline,
+    )
 
 
 @router.get("/cases", response_model=list[CaseOut])

@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 
 class DecisionIn(BaseModel):
@@ -11,8 +11,6 @@ class DecisionIn(BaseModel):
 
 
 class CaseOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     case_number: str
     item_code: str
     item_version: int

@@ -1,0 +1,75 @@
+"""NotifyService over gRPC: parses, calls one service function, converts (rule 4).
+
+Only the tiers call it: they register the contacts they took at acceptance and relay the
+in-app inbox to the applicant's pages (decision 8). No method is public.
+"""
+
+from __future__ import annotations
+
+from govnet.notify.v1 import notify_pb2, notify_pb2_grpc
+from govnet_kit.cases import ts
+from govnet_kit.db import transaction
+from govnet_kit.grpcutil import current_principal
+from govnet_kit.runtime import Runtime
+from notify.notification import service
+from notify.notification.models import Notification
+from notify.notification.schemas import RecipientIn
+
+CALLERS = ("village-room", "town-hall", "city-center")
+
+ROLES = {
+    notify_pb2.RECIPIENT_ROLE_APPLICANT: "applicant",
+    notify_pb2.RECIPIENT_ROLE_AGENT: "agent",
+}
+CHANNELS = {
+    notify_pb2.CHANNEL_SMS: "sms",
+    notify_pb2.CHANNEL_EMAIL: "email",
+    notify_pb2.CHANNEL_IN_APP: "in_app",
+}
+_ROLE_ENUMS = {v: k for k, v in ROLES.items()}
+_CHANNEL_ENUMS = {v: k for k, v in CHANNELS.items()}
+
+
+def _notification_pb(n: Notification) -> notify_pb2.Notification:
+    return notify_pb2.Notification(
+        event_id=n.event_id,
+        case_number=n.case_number,
+        role=_ROLE_ENUMS.get(n.role, notify_pb2.RECIPIENT_ROLE_UNSPECIFIED),
+        channel=_CHANNEL_ENUMS.get(n.channel, notify_pb2.CHANNEL_UNSPECIFIED),
+        language=n.language,
+        text=n.text,
+        status=n.status,
+        created_at=ts(n.created_at),
+    )
+
+
+class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
+    def __init__(self, runtime: Runtime):
+        self._rt = runtime
+
+    async def RegisterRecipients(self, request, context):  # type: ignore[no-untyped-def]
+        current_principal().require_service(*CALLERS)
+        recipients = [
+            RecipientIn(
+                role=ROLES.get(r.role, ""),
+                channel=CHANNELS.get(r.channel, ""),
+                language=r.language,
+                address=r.address,
+            )
+            for r in request.recipients
+        ]
+        async with transaction(self._rt.sessions) as session:
+            registered = await service.register_recipients(
+                session=session, case_number=request.case_number, recipients=recipients
+            )
+        return notify_pb2.RegisterRecipientsResponse(registered=registered)
+
+    async def ListNotifications(self, request, context):  # type: ignore[no-untyped-def]
+        current_principal().require_service(*CALLERS)
+        async with transaction(self._rt.sessions) as session:
+            notifications = await service.list_notifications(
+                session=session, case_number=request.case_number
+            )
+        return notify_pb2.ListNotificationsResponse(
+            notifications=[_notification_pb(n) for n in notifications]
+        )
