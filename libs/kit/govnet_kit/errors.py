@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
+
 import grpc
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+
+log = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -70,6 +75,21 @@ def install_http_handlers(app: FastAPI) -> None:
     async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
         return JSONResponse(status_code=exc.http_status, content=exc.to_dict(), headers=headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # The cause goes to the log under a reference the user can quote; never into the reply.
+        reference = uuid.uuid4().hex[:12]
+        log.exception("unexpected error %s on %s %s", reference, request.method, request.url.path)
+        return JSONResponse(
+            status_code=500,
+            content={
+                "code": "internal",
+                "message": f"internal error, reference {reference}",
+                "message_zh": f"系统内部错误，参考编号 {reference}",
+                "reference": reference,
+            },
+        )
 
 
 async def abort_grpc(context: grpc.aio.ServicerContext, exc: DomainError) -> None:

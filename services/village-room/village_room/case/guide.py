@@ -21,5 +21,9 @@ async def guide_item(code: str, runtime: CurrentRuntime) -> dict[str, Any]:
     async with transaction(runtime.sessions) as session:
         item = await catalog_replica.current(session, code)
     if item is None:
-        raise NotFound(f"no item {code} in the local catalog copy", message_zh=f"本地目录中无此事项：{code}", field="code")
+        raise NotFound(
+            f"no item {code} in the local catalog copy",
+            message_zh=f"本地目录中无此事项：{code}",
+            field="code",
+        )
     return MessageToDict(item, preserving_proto_field_name=True)

@@ -1,12 +1,31 @@
+import base64
+import binascii
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Base64Bytes, BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 PLACE_CODE = r"^\d{12}$"
 # Resident identity card: 17 digits and a check character (digit or X).
 ID_NUMBER = r"^\d{17}[\dX]$"
 MOBILE = r"^1\d{10}$"
+MAX_MATERIAL_BYTES = 20 * 1024 * 1024
+
+
+def _strict_base64(value: object) -> bytes:
+    """Strict: a damaged upload is an error, not a silently different file."""
+    if not isinstance(value, str):
+        raise ValueError("must be a base64 string")
+    try:
+        content = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError("not valid base64") from exc
+    if len(content) > MAX_MATERIAL_BYTES:
+        raise ValueError(f"larger than {MAX_MATERIAL_BYTES // (1024 * 1024)} MiB")
+    return content
+
+
+StrictBase64 = Annotated[bytes, BeforeValidator(_strict_base64)]
 
 
 class ApplicantIn(BaseModel):
@@ -21,7 +40,7 @@ class MaterialIn(BaseModel):
     code: str = Field(min_length=1, max_length=50)
     filename: str = Field(min_length=1, max_length=200)
     content_type: str = Field(default="application/octet-stream", max_length=100)
-    content_base64: Base64Bytes = Field(description="the scanned file, base64")
+    content_base64: StrictBase64 = Field(description="the scanned file, base64")
 
 
 class ApplicationIn(BaseModel):
