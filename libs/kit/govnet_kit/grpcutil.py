@@ -74,9 +74,19 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
         )
 
 
+# A case travels up with its materials in one message (decision 1): scans of up to 20 MiB each.
+MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+MESSAGE_OPTIONS = [
+    ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+]
+
+
 def channel(target: str) -> grpc.aio.Channel:
     """A client channel that carries the trace context (OTel interceptors)."""
-    return grpc.aio.insecure_channel(target, interceptors=aio_client_interceptors())
+    return grpc.aio.insecure_channel(
+        target, options=MESSAGE_OPTIONS, interceptors=aio_client_interceptors()
+    )
 
 
 class ServiceTokenSource:

@@ -22,7 +22,7 @@ from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from govnet_kit.auth import TokenVerifier
 from govnet_kit.calls import CallHandler, CallRelay
 from govnet_kit.db import make_engine, make_sessionmaker, ping
-from govnet_kit.grpcutil import AuthInterceptor, ServiceTokenSource, channel
+from govnet_kit.grpcutil import MESSAGE_OPTIONS, AuthInterceptor, ServiceTokenSource, channel
 from govnet_kit.messaging import NatsLink, OutboxRelay
 from govnet_kit.settings import ServiceSettings
 from govnet_kit.telemetry import setup_logging, setup_tracing
@@ -98,7 +98,8 @@ class Runtime:
     ) -> None:
         s = self.settings
         server = grpc.aio.server(
-            interceptors=[aio_server_interceptor(), AuthInterceptor(self.verifier, public_methods)]
+            interceptors=[aio_server_interceptor(), AuthInterceptor(self.verifier, public_methods)],
+            options=MESSAGE_OPTIONS,
         )
         for register in register_grpc:
             register(server)

@@ -16,8 +16,7 @@ from identity.tokens import Signer
 
 
 def build(settings: IdentitySettings) -> tuple[Runtime, FastAPI, Signer]:
-    # Identity publishes no events yet; it needs no NATS for readiness.
-    runtime = Runtime(settings, uses_nats=False)
+    runtime = Runtime(settings)
     signer = Signer(json.loads(settings.signing_key.get_secret_value()))
     runtime.verifier.set_keys(KeySet.import_key_set(signer.jwks()))
     app = build_app(
