@@ -45,3 +45,85 @@ class ListCatalogItemsResponse(_message.Message):
     ITEMS_FIELD_NUMBER: _ClassVar[int]
     items: _containers.RepeatedCompositeFieldContainer[_catalog_pb2.CatalogItem]
     def __init__(self, items: _Optional[_Iterable[_Union[_catalog_pb2.CatalogItem, _Mapping]]] = ...) -> None: ...
+
+class SearchCatalogItemsRequest(_message.Message):
+    __slots__ = ("tier", "department_code", "category_code", "query", "page_size", "page_token")
+    TIER_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_CODE_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    tier: _case_pb2.Tier
+    department_code: str
+    category_code: str
+    query: str
+    page_size: int
+    page_token: str
+    def __init__(self, tier: _Optional[_Union[_case_pb2.Tier, str]] = ..., department_code: _Optional[str] = ..., category_code: _Optional[str] = ..., query: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class SearchCatalogItemsResponse(_message.Message):
+    __slots__ = ("items", "next_page_token", "total_size")
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SIZE_FIELD_NUMBER: _ClassVar[int]
+    items: _containers.RepeatedCompositeFieldContainer[_catalog_pb2.CatalogItem]
+    next_page_token: str
+    total_size: int
+    def __init__(self, items: _Optional[_Iterable[_Union[_catalog_pb2.CatalogItem, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
+
+class GetCatalogItemRequest(_message.Message):
+    __slots__ = ("code", "version")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    version: int
+    def __init__(self, code: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+
+class GetCatalogItemResponse(_message.Message):
+    __slots__ = ("item", "status")
+    ITEM_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    item: _catalog_pb2.CatalogItem
+    status: str
+    def __init__(self, item: _Optional[_Union[_catalog_pb2.CatalogItem, _Mapping]] = ..., status: _Optional[str] = ...) -> None: ...
+
+class GetItemDisclosureRequest(_message.Message):
+    __slots__ = ("code", "language")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    LANGUAGE_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    language: str
+    def __init__(self, code: _Optional[str] = ..., language: _Optional[str] = ...) -> None: ...
+
+class GetItemDisclosureResponse(_message.Message):
+    __slots__ = ("disclosure",)
+    DISCLOSURE_FIELD_NUMBER: _ClassVar[int]
+    disclosure: _catalog_pb2.Disclosure
+    def __init__(self, disclosure: _Optional[_Union[_catalog_pb2.Disclosure, _Mapping]] = ...) -> None: ...
+
+class ListDepartmentsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListDepartmentsResponse(_message.Message):
+    __slots__ = ("departments",)
+    DEPARTMENTS_FIELD_NUMBER: _ClassVar[int]
+    departments: _containers.RepeatedCompositeFieldContainer[_catalog_pb2.Department]
+    def __init__(self, departments: _Optional[_Iterable[_Union[_catalog_pb2.Department, _Mapping]]] = ...) -> None: ...
+
+class AssessFeeRequest(_message.Message):
+    __slots__ = ("item_code", "item_version", "units")
+    ITEM_CODE_FIELD_NUMBER: _ClassVar[int]
+    ITEM_VERSION_FIELD_NUMBER: _ClassVar[int]
+    UNITS_FIELD_NUMBER: _ClassVar[int]
+    item_code: str
+    item_version: int
+    units: int
+    def __init__(self, item_code: _Optional[str] = ..., item_version: _Optional[int] = ..., units: _Optional[int] = ...) -> None: ...
+
+class AssessFeeResponse(_message.Message):
+    __slots__ = ("assessment",)
+    ASSESSMENT_FIELD_NUMBER: _ClassVar[int]
+    assessment: _catalog_pb2.FeeAssessment
+    def __init__(self, assessment: _Optional[_Union[_catalog_pb2.FeeAssessment, _Mapping]] = ...) -> None: ...

@@ -51,6 +51,31 @@ class CityCenterServiceStub:
                 request_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.ListCatalogItemsRequest.SerializeToString,
                 response_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.ListCatalogItemsResponse.FromString,
                 _registered_method=True)
+        self.SearchCatalogItems = channel.unary_unary(
+                '/govnet.citycenter.v1.CityCenterService/SearchCatalogItems',
+                request_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.SearchCatalogItemsRequest.SerializeToString,
+                response_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.SearchCatalogItemsResponse.FromString,
+                _registered_method=True)
+        self.GetCatalogItem = channel.unary_unary(
+                '/govnet.citycenter.v1.CityCenterService/GetCatalogItem',
+                request_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetCatalogItemRequest.SerializeToString,
+                response_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetCatalogItemResponse.FromString,
+                _registered_method=True)
+        self.GetItemDisclosure = channel.unary_unary(
+                '/govnet.citycenter.v1.CityCenterService/GetItemDisclosure',
+                request_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetItemDisclosureRequest.SerializeToString,
+                response_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetItemDisclosureResponse.FromString,
+                _registered_method=True)
+        self.ListDepartments = channel.unary_unary(
+                '/govnet.citycenter.v1.CityCenterService/ListDepartments',
+                request_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.ListDepartmentsRequest.SerializeToString,
+                response_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.ListDepartmentsResponse.FromString,
+                _registered_method=True)
+        self.AssessFee = channel.unary_unary(
+                '/govnet.citycenter.v1.CityCenterService/AssessFee',
+                request_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.AssessFeeRequest.SerializeToString,
+                response_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.AssessFeeResponse.FromString,
+                _registered_method=True)
 
 
 class CityCenterServiceServicer:
@@ -78,6 +103,41 @@ class CityCenterServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SearchCatalogItems(self, request, context):
+        """Public: search the items in force by tier, department, category and keyword (C2).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCatalogItem(self, request, context):
+        """Public: one item, the version in force or a given published or retired version.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetItemDisclosure(self, request, context):
+        """Public: the "seven disclosures" of an item in Chinese or English (C2, L5).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDepartments(self, request, context):
+        """Public: the departments and their stationing at the center (C4).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AssessFee(self, request, context):
+        """Public: the fee of an application, assessed from the catalog (C6).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CityCenterServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -95,6 +155,31 @@ def add_CityCenterServiceServicer_to_server(servicer, server):
                     servicer.ListCatalogItems,
                     request_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.ListCatalogItemsRequest.FromString,
                     response_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.ListCatalogItemsResponse.SerializeToString,
+            ),
+            'SearchCatalogItems': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchCatalogItems,
+                    request_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.SearchCatalogItemsRequest.FromString,
+                    response_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.SearchCatalogItemsResponse.SerializeToString,
+            ),
+            'GetCatalogItem': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCatalogItem,
+                    request_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetCatalogItemRequest.FromString,
+                    response_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetCatalogItemResponse.SerializeToString,
+            ),
+            'GetItemDisclosure': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetItemDisclosure,
+                    request_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetItemDisclosureRequest.FromString,
+                    response_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetItemDisclosureResponse.SerializeToString,
+            ),
+            'ListDepartments': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDepartments,
+                    request_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.ListDepartmentsRequest.FromString,
+                    response_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.ListDepartmentsResponse.SerializeToString,
+            ),
+            'AssessFee': grpc.unary_unary_rpc_method_handler(
+                    servicer.AssessFee,
+                    request_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.AssessFeeRequest.FromString,
+                    response_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.AssessFeeResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -180,6 +265,141 @@ class CityCenterService:
             '/govnet.citycenter.v1.CityCenterService/ListCatalogItems',
             govnet_dot_citycenter_dot_v1_dot_city__center__pb2.ListCatalogItemsRequest.SerializeToString,
             govnet_dot_citycenter_dot_v1_dot_city__center__pb2.ListCatalogItemsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SearchCatalogItems(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.citycenter.v1.CityCenterService/SearchCatalogItems',
+            govnet_dot_citycenter_dot_v1_dot_city__center__pb2.SearchCatalogItemsRequest.SerializeToString,
+            govnet_dot_citycenter_dot_v1_dot_city__center__pb2.SearchCatalogItemsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCatalogItem(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.citycenter.v1.CityCenterService/GetCatalogItem',
+            govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetCatalogItemRequest.SerializeToString,
+            govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetCatalogItemResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetItemDisclosure(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.citycenter.v1.CityCenterService/GetItemDisclosure',
+            govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetItemDisclosureRequest.SerializeToString,
+            govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetItemDisclosureResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDepartments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.citycenter.v1.CityCenterService/ListDepartments',
+            govnet_dot_citycenter_dot_v1_dot_city__center__pb2.ListDepartmentsRequest.SerializeToString,
+            govnet_dot_citycenter_dot_v1_dot_city__center__pb2.ListDepartmentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AssessFee(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.citycenter.v1.CityCenterService/AssessFee',
+            govnet_dot_citycenter_dot_v1_dot_city__center__pb2.AssessFeeRequest.SerializeToString,
+            govnet_dot_citycenter_dot_v1_dot_city__center__pb2.AssessFeeResponse.FromString,
             options,
             channel_credentials,
             insecure,

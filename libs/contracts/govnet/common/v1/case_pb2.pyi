@@ -71,7 +71,7 @@ class Applicant(_message.Message):
     def __init__(self, name: _Optional[str] = ..., id_number: _Optional[str] = ..., phone: _Optional[str] = ..., language: _Optional[str] = ...) -> None: ...
 
 class CaseTransfer(_message.Message):
-    __slots__ = ("case_number", "query_code", "item_code", "item_version", "origin_place_code", "origin_tier", "sender_place_code", "applicant", "materials", "accepted_at", "deadline", "agent_staff_id", "acting_staff_id", "trace_note")
+    __slots__ = ("case_number", "query_code", "item_code", "item_version", "origin_place_code", "origin_tier", "sender_place_code", "applicant", "materials", "accepted_at", "deadline", "agent_staff_id", "acting_staff_id", "trace_note", "applicant_ref")
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     QUERY_CODE_FIELD_NUMBER: _ClassVar[int]
     ITEM_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -86,6 +86,7 @@ class CaseTransfer(_message.Message):
     AGENT_STAFF_ID_FIELD_NUMBER: _ClassVar[int]
     ACTING_STAFF_ID_FIELD_NUMBER: _ClassVar[int]
     TRACE_NOTE_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_REF_FIELD_NUMBER: _ClassVar[int]
     case_number: str
     query_code: str
     item_code: str
@@ -100,7 +101,8 @@ class CaseTransfer(_message.Message):
     agent_staff_id: str
     acting_staff_id: str
     trace_note: str
-    def __init__(self, case_number: _Optional[str] = ..., query_code: _Optional[str] = ..., item_code: _Optional[str] = ..., item_version: _Optional[int] = ..., origin_place_code: _Optional[str] = ..., origin_tier: _Optional[_Union[Tier, str]] = ..., sender_place_code: _Optional[str] = ..., applicant: _Optional[_Union[Applicant, _Mapping]] = ..., materials: _Optional[_Iterable[_Union[Material, _Mapping]]] = ..., accepted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., agent_staff_id: _Optional[str] = ..., acting_staff_id: _Optional[str] = ..., trace_note: _Optional[str] = ...) -> None: ...
+    applicant_ref: str
+    def __init__(self, case_number: _Optional[str] = ..., query_code: _Optional[str] = ..., item_code: _Optional[str] = ..., item_version: _Optional[int] = ..., origin_place_code: _Optional[str] = ..., origin_tier: _Optional[_Union[Tier, str]] = ..., sender_place_code: _Optional[str] = ..., applicant: _Optional[_Union[Applicant, _Mapping]] = ..., materials: _Optional[_Iterable[_Union[Material, _Mapping]]] = ..., accepted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., agent_staff_id: _Optional[str] = ..., acting_staff_id: _Optional[str] = ..., trace_note: _Optional[str] = ..., applicant_ref: _Optional[str] = ...) -> None: ...
 
 class Decision(_message.Message):
     __slots__ = ("case_number", "status", "result_document_number", "document_title", "document_text", "reason_code", "legal_reason", "department_code", "decided_by_staff_id", "decided_at")

@@ -57,3 +57,19 @@ class CatalogItemPublished(_message.Message):
     item: _catalog_pb2.CatalogItem
     published_at: _timestamp_pb2.Timestamp
     def __init__(self, event_id: _Optional[str] = ..., item: _Optional[_Union[_catalog_pb2.CatalogItem, _Mapping]] = ..., published_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GrantRevoked(_message.Message):
+    __slots__ = ("event_id", "delegation_id", "substitution_id", "staff_id", "reason", "revoked_at")
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    DELEGATION_ID_FIELD_NUMBER: _ClassVar[int]
+    SUBSTITUTION_ID_FIELD_NUMBER: _ClassVar[int]
+    STAFF_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    REVOKED_AT_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    delegation_id: str
+    substitution_id: str
+    staff_id: str
+    reason: str
+    revoked_at: _timestamp_pb2.Timestamp
+    def __init__(self, event_id: _Optional[str] = ..., delegation_id: _Optional[str] = ..., substitution_id: _Optional[str] = ..., staff_id: _Optional[str] = ..., reason: _Optional[str] = ..., revoked_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

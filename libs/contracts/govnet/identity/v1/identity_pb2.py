@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!govnet/identity/v1/identity.proto\x12\x12govnet.identity.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"3\n\rSignInRequest\x12\x10\n\x08username\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\"\xc8\x01\n\x0eSignInResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12.\n\nexpires_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08staff_id\x18\x03 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x04 \x01(\t\x12\r\n\x05roles\x18\x05 \x03(\t\x12\x12\n\nplace_code\x18\x06 \x01(\t\x12\x0c\n\x04tier\x18\x07 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x08 \x01(\t\"D\n\x18IssueServiceTokenRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x15\n\rclient_secret\x18\x02 \x01(\t\"a\n\x19IssueServiceTokenResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12.\n\nexpires_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"K\n\x19\x45xchangeDelegationRequest\x12\x15\n\rsubject_token\x18\x01 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x02 \x01(\t\"\x90\x01\n\x1a\x45xchangeDelegationResponse\x12\x1b\n\x13\x61pproval_credential\x18\x01 \x01(\t\x12.\n\nexpires_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nitem_codes\x18\x03 \x03(\t\x12\x11\n\tall_items\x18\x04 \x01(\x08\x32\xc9\x02\n\x0fIdentityService\x12O\n\x06SignIn\x12!.govnet.identity.v1.SignInRequest\x1a\".govnet.identity.v1.SignInResponse\x12p\n\x11IssueServiceToken\x12,.govnet.identity.v1.IssueServiceTokenRequest\x1a-.govnet.identity.v1.IssueServiceTokenResponse\x12s\n\x12\x45xchangeDelegation\x12-.govnet.identity.v1.ExchangeDelegationRequest\x1a..govnet.identity.v1.ExchangeDelegationResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!govnet/identity/v1/identity.proto\x12\x12govnet.identity.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"3\n\rSignInRequest\x12\x10\n\x08username\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\"\xc8\x01\n\x0eSignInResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12.\n\nexpires_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08staff_id\x18\x03 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x04 \x01(\t\x12\r\n\x05roles\x18\x05 \x03(\t\x12\x12\n\nplace_code\x18\x06 \x01(\t\x12\x0c\n\x04tier\x18\x07 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x08 \x01(\t\"D\n\x18IssueServiceTokenRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x15\n\rclient_secret\x18\x02 \x01(\t\"a\n\x19IssueServiceTokenResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12.\n\nexpires_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"j\n\x19\x45xchangeDelegationRequest\x12\x15\n\rsubject_token\x18\x01 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x02 \x01(\t\x12\x1d\n\x15on_behalf_of_staff_id\x18\x03 \x01(\t\"\x90\x01\n\x1a\x45xchangeDelegationResponse\x12\x1b\n\x13\x61pproval_credential\x18\x01 \x01(\t\x12.\n\nexpires_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nitem_codes\x18\x03 \x03(\t\x12\x11\n\tall_items\x18\x04 \x01(\x08\"\xe2\x01\n\nDelegation\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x02 \x01(\t\x12\x19\n\x11representative_id\x18\x03 \x01(\t\x12\x12\n\nitem_codes\x18\x04 \x03(\t\x12\x11\n\tall_items\x18\x05 \x01(\x08\x12\x0c\n\x04tier\x18\x06 \x01(\t\x12.\n\nvalid_from\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bvalid_until\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xe2\x01\n\x16GrantDelegationRequest\x12\x17\n\x0f\x64\x65partment_code\x18\x01 \x01(\t\x12\x19\n\x11representative_id\x18\x02 \x01(\t\x12\x12\n\nitem_codes\x18\x03 \x03(\t\x12\x11\n\tall_items\x18\x04 \x01(\x08\x12\x0c\n\x04tier\x18\x05 \x01(\t\x12.\n\nvalid_from\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bvalid_until\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"M\n\x17GrantDelegationResponse\x12\x32\n\ndelegation\x18\x01 \x01(\x0b\x32\x1e.govnet.identity.v1.Delegation\"@\n\x17RevokeDelegationRequest\x12\x15\n\rdelegation_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"J\n\x18RevokeDelegationResponse\x12.\n\nrevoked_at\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xbb\x01\n\x15NameSubstituteRequest\x12\x11\n\tholder_id\x18\x01 \x01(\t\x12\x15\n\rsubstitute_id\x18\x02 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x03 \x01(\t\x12.\n\nvalid_from\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bvalid_until\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"1\n\x16NameSubstituteResponse\x12\x17\n\x0fsubstitution_id\x18\x01 \x01(\t\"1\n\x16\x45ndSubstitutionRequest\x12\x17\n\x0fsubstitution_id\x18\x01 \x01(\t\"G\n\x17\x45ndSubstitutionResponse\x12,\n\x08\x65nded_at\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"C\n\x11\x43heckGrantRequest\x12\x15\n\rdelegation_id\x18\x01 \x01(\t\x12\x17\n\x0fsubstitution_id\x18\x02 \x01(\t\"3\n\x12\x43heckGrantResponse\x12\r\n\x05valid\x18\x01 \x01(\x08\x12\x0e\n\x06reason\x18\x02 \x01(\t\"\x9c\x01\n\x0cStaffAccount\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08username\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\x0c\n\x04tier\x18\x04 \x01(\t\x12\x12\n\nplace_code\x18\x05 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x06 \x01(\t\x12\r\n\x05roles\x18\x07 \x03(\t\x12\x0e\n\x06\x61\x63tive\x18\x08 \x01(\x08\"\x98\x01\n\x12\x43reateStaffRequest\x12\x10\n\x08username\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\x0c\n\x04tier\x18\x04 \x01(\t\x12\x12\n\nplace_code\x18\x05 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x06 \x01(\t\x12\r\n\x05roles\x18\x07 \x03(\t\"F\n\x13\x43reateStaffResponse\x12/\n\x05staff\x18\x01 \x01(\x0b\x32 .govnet.identity.v1.StaffAccount\"7\n\x13SuspendStaffRequest\x12\x10\n\x08staff_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"G\n\x14SuspendStaffResponse\x12/\n\x05staff\x18\x01 \x01(\x0b\x32 .govnet.identity.v1.StaffAccount\"q\n\x13RescopeStaffRequest\x12\x10\n\x08staff_id\x18\x01 \x01(\t\x12\x0c\n\x04tier\x18\x02 \x01(\t\x12\x12\n\nplace_code\x18\x03 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x04 \x01(\t\x12\r\n\x05roles\x18\x05 \x03(\t\"G\n\x14RescopeStaffResponse\x12/\n\x05staff\x18\x01 \x01(\x0b\x32 .govnet.identity.v1.StaffAccount\"t\n RegisterIntegrationClientRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07methods\x18\x02 \x03(\t\x12\x0e\n\x06places\x18\x03 \x03(\t\x12\x10\n\x08subjects\x18\x04 \x03(\t\x12\x0f\n\x07sandbox\x18\x05 \x01(\x08\"M\n!RegisterIntegrationClientResponse\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x15\n\rclient_secret\x18\x02 \x01(\t2\x87\n\n\x0fIdentityService\x12O\n\x06SignIn\x12!.govnet.identity.v1.SignInRequest\x1a\".govnet.identity.v1.SignInResponse\x12p\n\x11IssueServiceToken\x12,.govnet.identity.v1.IssueServiceTokenRequest\x1a-.govnet.identity.v1.IssueServiceTokenResponse\x12s\n\x12\x45xchangeDelegation\x12-.govnet.identity.v1.ExchangeDelegationRequest\x1a..govnet.identity.v1.ExchangeDelegationResponse\x12j\n\x0fGrantDelegation\x12*.govnet.identity.v1.GrantDelegationRequest\x1a+.govnet.identity.v1.GrantDelegationResponse\x12m\n\x10RevokeDelegation\x12+.govnet.identity.v1.RevokeDelegationRequest\x1a,.govnet.identity.v1.RevokeDelegationResponse\x12g\n\x0eNameSubstitute\x12).govnet.identity.v1.NameSubstituteRequest\x1a*.govnet.identity.v1.NameSubstituteResponse\x12j\n\x0f\x45ndSubstitution\x12*.govnet.identity.v1.EndSubstitutionRequest\x1a+.govnet.identity.v1.EndSubstitutionResponse\x12[\n\nCheckGrant\x12%.govnet.identity.v1.CheckGrantRequest\x1a&.govnet.identity.v1.CheckGrantResponse\x12^\n\x0b\x43reateStaff\x12&.govnet.identity.v1.CreateStaffRequest\x1a\'.govnet.identity.v1.CreateStaffResponse\x12\x61\n\x0cSuspendStaff\x12\'.govnet.identity.v1.SuspendStaffRequest\x1a(.govnet.identity.v1.SuspendStaffResponse\x12\x61\n\x0cRescopeStaff\x12\'.govnet.identity.v1.RescopeStaffRequest\x1a(.govnet.identity.v1.RescopeStaffResponse\x12\x88\x01\n\x19RegisterIntegrationClient\x12\x34.govnet.identity.v1.RegisterIntegrationClientRequest\x1a\x35.govnet.identity.v1.RegisterIntegrationClientResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,9 +41,49 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ISSUESERVICETOKENRESPONSE']._serialized_start=416
   _globals['_ISSUESERVICETOKENRESPONSE']._serialized_end=513
   _globals['_EXCHANGEDELEGATIONREQUEST']._serialized_start=515
-  _globals['_EXCHANGEDELEGATIONREQUEST']._serialized_end=590
-  _globals['_EXCHANGEDELEGATIONRESPONSE']._serialized_start=593
-  _globals['_EXCHANGEDELEGATIONRESPONSE']._serialized_end=737
-  _globals['_IDENTITYSERVICE']._serialized_start=740
-  _globals['_IDENTITYSERVICE']._serialized_end=1069
+  _globals['_EXCHANGEDELEGATIONREQUEST']._serialized_end=621
+  _globals['_EXCHANGEDELEGATIONRESPONSE']._serialized_start=624
+  _globals['_EXCHANGEDELEGATIONRESPONSE']._serialized_end=768
+  _globals['_DELEGATION']._serialized_start=771
+  _globals['_DELEGATION']._serialized_end=997
+  _globals['_GRANTDELEGATIONREQUEST']._serialized_start=1000
+  _globals['_GRANTDELEGATIONREQUEST']._serialized_end=1226
+  _globals['_GRANTDELEGATIONRESPONSE']._serialized_start=1228
+  _globals['_GRANTDELEGATIONRESPONSE']._serialized_end=1305
+  _globals['_REVOKEDELEGATIONREQUEST']._serialized_start=1307
+  _globals['_REVOKEDELEGATIONREQUEST']._serialized_end=1371
+  _globals['_REVOKEDELEGATIONRESPONSE']._serialized_start=1373
+  _globals['_REVOKEDELEGATIONRESPONSE']._serialized_end=1447
+  _globals['_NAMESUBSTITUTEREQUEST']._serialized_start=1450
+  _globals['_NAMESUBSTITUTEREQUEST']._serialized_end=1637
+  _globals['_NAMESUBSTITUTERESPONSE']._serialized_start=1639
+  _globals['_NAMESUBSTITUTERESPONSE']._serialized_end=1688
+  _globals['_ENDSUBSTITUTIONREQUEST']._serialized_start=1690
+  _globals['_ENDSUBSTITUTIONREQUEST']._serialized_end=1739
+  _globals['_ENDSUBSTITUTIONRESPONSE']._serialized_start=1741
+  _globals['_ENDSUBSTITUTIONRESPONSE']._serialized_end=1812
+  _globals['_CHECKGRANTREQUEST']._serialized_start=1814
+  _globals['_CHECKGRANTREQUEST']._serialized_end=1881
+  _globals['_CHECKGRANTRESPONSE']._serialized_start=1883
+  _globals['_CHECKGRANTRESPONSE']._serialized_end=1934
+  _globals['_STAFFACCOUNT']._serialized_start=1937
+  _globals['_STAFFACCOUNT']._serialized_end=2093
+  _globals['_CREATESTAFFREQUEST']._serialized_start=2096
+  _globals['_CREATESTAFFREQUEST']._serialized_end=2248
+  _globals['_CREATESTAFFRESPONSE']._serialized_start=2250
+  _globals['_CREATESTAFFRESPONSE']._serialized_end=2320
+  _globals['_SUSPENDSTAFFREQUEST']._serialized_start=2322
+  _globals['_SUSPENDSTAFFREQUEST']._serialized_end=2377
+  _globals['_SUSPENDSTAFFRESPONSE']._serialized_start=2379
+  _globals['_SUSPENDSTAFFRESPONSE']._serialized_end=2450
+  _globals['_RESCOPESTAFFREQUEST']._serialized_start=2452
+  _globals['_RESCOPESTAFFREQUEST']._serialized_end=2565
+  _globals['_RESCOPESTAFFRESPONSE']._serialized_start=2567
+  _globals['_RESCOPESTAFFRESPONSE']._serialized_end=2638
+  _globals['_REGISTERINTEGRATIONCLIENTREQUEST']._serialized_start=2640
+  _globals['_REGISTERINTEGRATIONCLIENTREQUEST']._serialized_end=2756
+  _globals['_REGISTERINTEGRATIONCLIENTRESPONSE']._serialized_start=2758
+  _globals['_REGISTERINTEGRATIONCLIENTRESPONSE']._serialized_end=2835
+  _globals['_IDENTITYSERVICE']._serialized_start=2838
+  _globals['_IDENTITYSERVICE']._serialized_end=4125
 # @@protoc_insertion_point(module_scope)

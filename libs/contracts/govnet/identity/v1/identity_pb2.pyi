@@ -54,12 +54,14 @@ class IssueServiceTokenResponse(_message.Message):
     def __init__(self, access_token: _Optional[str] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ExchangeDelegationRequest(_message.Message):
-    __slots__ = ("subject_token", "department_code")
+    __slots__ = ("subject_token", "department_code", "on_behalf_of_staff_id")
     SUBJECT_TOKEN_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    ON_BEHALF_OF_STAFF_ID_FIELD_NUMBER: _ClassVar[int]
     subject_token: str
     department_code: str
-    def __init__(self, subject_token: _Optional[str] = ..., department_code: _Optional[str] = ...) -> None: ...
+    on_behalf_of_staff_id: str
+    def __init__(self, subject_token: _Optional[str] = ..., department_code: _Optional[str] = ..., on_behalf_of_staff_id: _Optional[str] = ...) -> None: ...
 
 class ExchangeDelegationResponse(_message.Message):
     __slots__ = ("approval_credential", "expires_at", "item_codes", "all_items")
@@ -72,3 +74,209 @@ class ExchangeDelegationResponse(_message.Message):
     item_codes: _containers.RepeatedScalarFieldContainer[str]
     all_items: bool
     def __init__(self, approval_credential: _Optional[str] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., item_codes: _Optional[_Iterable[str]] = ..., all_items: _Optional[bool] = ...) -> None: ...
+
+class Delegation(_message.Message):
+    __slots__ = ("id", "department_code", "representative_id", "item_codes", "all_items", "tier", "valid_from", "valid_until")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    REPRESENTATIVE_ID_FIELD_NUMBER: _ClassVar[int]
+    ITEM_CODES_FIELD_NUMBER: _ClassVar[int]
+    ALL_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    TIER_FIELD_NUMBER: _ClassVar[int]
+    VALID_FROM_FIELD_NUMBER: _ClassVar[int]
+    VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    department_code: str
+    representative_id: str
+    item_codes: _containers.RepeatedScalarFieldContainer[str]
+    all_items: bool
+    tier: str
+    valid_from: _timestamp_pb2.Timestamp
+    valid_until: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., department_code: _Optional[str] = ..., representative_id: _Optional[str] = ..., item_codes: _Optional[_Iterable[str]] = ..., all_items: _Optional[bool] = ..., tier: _Optional[str] = ..., valid_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., valid_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GrantDelegationRequest(_message.Message):
+    __slots__ = ("department_code", "representative_id", "item_codes", "all_items", "tier", "valid_from", "valid_until")
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    REPRESENTATIVE_ID_FIELD_NUMBER: _ClassVar[int]
+    ITEM_CODES_FIELD_NUMBER: _ClassVar[int]
+    ALL_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    TIER_FIELD_NUMBER: _ClassVar[int]
+    VALID_FROM_FIELD_NUMBER: _ClassVar[int]
+    VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    department_code: str
+    representative_id: str
+    item_codes: _containers.RepeatedScalarFieldContainer[str]
+    all_items: bool
+    tier: str
+    valid_from: _timestamp_pb2.Timestamp
+    valid_until: _timestamp_pb2.Timestamp
+    def __init__(self, department_code: _Optional[str] = ..., representative_id: _Optional[str] = ..., item_codes: _Optional[_Iterable[str]] = ..., all_items: _Optional[bool] = ..., tier: _Optional[str] = ..., valid_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., valid_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GrantDelegationResponse(_message.Message):
+    __slots__ = ("delegation",)
+    DELEGATION_FIELD_NUMBER: _ClassVar[int]
+    delegation: Delegation
+    def __init__(self, delegation: _Optional[_Union[Delegation, _Mapping]] = ...) -> None: ...
+
+class RevokeDelegationRequest(_message.Message):
+    __slots__ = ("delegation_id", "reason")
+    DELEGATION_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    delegation_id: str
+    reason: str
+    def __init__(self, delegation_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class RevokeDelegationResponse(_message.Message):
+    __slots__ = ("revoked_at",)
+    REVOKED_AT_FIELD_NUMBER: _ClassVar[int]
+    revoked_at: _timestamp_pb2.Timestamp
+    def __init__(self, revoked_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class NameSubstituteRequest(_message.Message):
+    __slots__ = ("holder_id", "substitute_id", "department_code", "valid_from", "valid_until")
+    HOLDER_ID_FIELD_NUMBER: _ClassVar[int]
+    SUBSTITUTE_ID_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    VALID_FROM_FIELD_NUMBER: _ClassVar[int]
+    VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    holder_id: str
+    substitute_id: str
+    department_code: str
+    valid_from: _timestamp_pb2.Timestamp
+    valid_until: _timestamp_pb2.Timestamp
+    def __init__(self, holder_id: _Optional[str] = ..., substitute_id: _Optional[str] = ..., department_code: _Optional[str] = ..., valid_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., valid_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class NameSubstituteResponse(_message.Message):
+    __slots__ = ("substitution_id",)
+    SUBSTITUTION_ID_FIELD_NUMBER: _ClassVar[int]
+    substitution_id: str
+    def __init__(self, substitution_id: _Optional[str] = ...) -> None: ...
+
+class EndSubstitutionRequest(_message.Message):
+    __slots__ = ("substitution_id",)
+    SUBSTITUTION_ID_FIELD_NUMBER: _ClassVar[int]
+    substitution_id: str
+    def __init__(self, substitution_id: _Optional[str] = ...) -> None: ...
+
+class EndSubstitutionResponse(_message.Message):
+    __slots__ = ("ended_at",)
+    ENDED_AT_FIELD_NUMBER: _ClassVar[int]
+    ended_at: _timestamp_pb2.Timestamp
+    def __init__(self, ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CheckGrantRequest(_message.Message):
+    __slots__ = ("delegation_id", "substitution_id")
+    DELEGATION_ID_FIELD_NUMBER: _ClassVar[int]
+    SUBSTITUTION_ID_FIELD_NUMBER: _ClassVar[int]
+    delegation_id: str
+    substitution_id: str
+    def __init__(self, delegation_id: _Optional[str] = ..., substitution_id: _Optional[str] = ...) -> None: ...
+
+class CheckGrantResponse(_message.Message):
+    __slots__ = ("valid", "reason")
+    VALID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    valid: bool
+    reason: str
+    def __init__(self, valid: _Optional[bool] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class StaffAccount(_message.Message):
+    __slots__ = ("id", "username", "display_name", "tier", "place_code", "department_code", "roles", "active")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    USERNAME_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    TIER_FIELD_NUMBER: _ClassVar[int]
+    PLACE_CODE_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    ROLES_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    username: str
+    display_name: str
+    tier: str
+    place_code: str
+    department_code: str
+    roles: _containers.RepeatedScalarFieldContainer[str]
+    active: bool
+    def __init__(self, id: _Optional[str] = ..., username: _Optional[str] = ..., display_name: _Optional[str] = ..., tier: _Optional[str] = ..., place_code: _Optional[str] = ..., department_code: _Optional[str] = ..., roles: _Optional[_Iterable[str]] = ..., active: _Optional[bool] = ...) -> None: ...
+
+class CreateStaffRequest(_message.Message):
+    __slots__ = ("username", "password", "display_name", "tier", "place_code", "department_code", "roles")
+    USERNAME_FIELD_NUMBER: _ClassVar[int]
+    PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    TIER_FIELD_NUMBER: _ClassVar[int]
+    PLACE_CODE_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    ROLES_FIELD_NUMBER: _ClassVar[int]
+    username: str
+    password: str
+    display_name: str
+    tier: str
+    place_code: str
+    department_code: str
+    roles: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, username: _Optional[str] = ..., password: _Optional[str] = ..., display_name: _Optional[str] = ..., tier: _Optional[str] = ..., place_code: _Optional[str] = ..., department_code: _Optional[str] = ..., roles: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class CreateStaffResponse(_message.Message):
+    __slots__ = ("staff",)
+    STAFF_FIELD_NUMBER: _ClassVar[int]
+    staff: StaffAccount
+    def __init__(self, staff: _Optional[_Union[StaffAccount, _Mapping]] = ...) -> None: ...
+
+class SuspendStaffRequest(_message.Message):
+    __slots__ = ("staff_id", "reason")
+    STAFF_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    staff_id: str
+    reason: str
+    def __init__(self, staff_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class SuspendStaffResponse(_message.Message):
+    __slots__ = ("staff",)
+    STAFF_FIELD_NUMBER: _ClassVar[int]
+    staff: StaffAccount
+    def __init__(self, staff: _Optional[_Union[StaffAccount, _Mapping]] = ...) -> None: ...
+
+class RescopeStaffRequest(_message.Message):
+    __slots__ = ("staff_id", "tier", "place_code", "department_code", "roles")
+    STAFF_ID_FIELD_NUMBER: _ClassVar[int]
+    TIER_FIELD_NUMBER: _ClassVar[int]
+    PLACE_CODE_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    ROLES_FIELD_NUMBER: _ClassVar[int]
+    staff_id: str
+    tier: str
+    place_code: str
+    department_code: str
+    roles: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, staff_id: _Optional[str] = ..., tier: _Optional[str] = ..., place_code: _Optional[str] = ..., department_code: _Optional[str] = ..., roles: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class RescopeStaffResponse(_message.Message):
+    __slots__ = ("staff",)
+    STAFF_FIELD_NUMBER: _ClassVar[int]
+    staff: StaffAccount
+    def __init__(self, staff: _Optional[_Union[StaffAccount, _Mapping]] = ...) -> None: ...
+
+class RegisterIntegrationClientRequest(_message.Message):
+    __slots__ = ("name", "methods", "places", "subjects", "sandbox")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    METHODS_FIELD_NUMBER: _ClassVar[int]
+    PLACES_FIELD_NUMBER: _ClassVar[int]
+    SUBJECTS_FIELD_NUMBER: _ClassVar[int]
+    SANDBOX_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    methods: _containers.RepeatedScalarFieldContainer[str]
+    places: _containers.RepeatedScalarFieldContainer[str]
+    subjects: _containers.RepeatedScalarFieldContainer[str]
+    sandbox: bool
+    def __init__(self, name: _Optional[str] = ..., methods: _Optional[_Iterable[str]] = ..., places: _Optional[_Iterable[str]] = ..., subjects: _Optional[_Iterable[str]] = ..., sandbox: _Optional[bool] = ...) -> None: ...
+
+class RegisterIntegrationClientResponse(_message.Message):
+    __slots__ = ("client_id", "client_secret")
+    CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_SECRET_FIELD_NUMBER: _ClassVar[int]
+    client_id: str
+    client_secret: str
+    def __init__(self, client_id: _Optional[str] = ..., client_secret: _Optional[str] = ...) -> None: ...

@@ -51,6 +51,51 @@ class IdentityServiceStub:
                 request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ExchangeDelegationRequest.SerializeToString,
                 response_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ExchangeDelegationResponse.FromString,
                 _registered_method=True)
+        self.GrantDelegation = channel.unary_unary(
+                '/govnet.identity.v1.IdentityService/GrantDelegation',
+                request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.GrantDelegationRequest.SerializeToString,
+                response_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.GrantDelegationResponse.FromString,
+                _registered_method=True)
+        self.RevokeDelegation = channel.unary_unary(
+                '/govnet.identity.v1.IdentityService/RevokeDelegation',
+                request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RevokeDelegationRequest.SerializeToString,
+                response_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RevokeDelegationResponse.FromString,
+                _registered_method=True)
+        self.NameSubstitute = channel.unary_unary(
+                '/govnet.identity.v1.IdentityService/NameSubstitute',
+                request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.NameSubstituteRequest.SerializeToString,
+                response_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.NameSubstituteResponse.FromString,
+                _registered_method=True)
+        self.EndSubstitution = channel.unary_unary(
+                '/govnet.identity.v1.IdentityService/EndSubstitution',
+                request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.EndSubstitutionRequest.SerializeToString,
+                response_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.EndSubstitutionResponse.FromString,
+                _registered_method=True)
+        self.CheckGrant = channel.unary_unary(
+                '/govnet.identity.v1.IdentityService/CheckGrant',
+                request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.CheckGrantRequest.SerializeToString,
+                response_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.CheckGrantResponse.FromString,
+                _registered_method=True)
+        self.CreateStaff = channel.unary_unary(
+                '/govnet.identity.v1.IdentityService/CreateStaff',
+                request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.CreateStaffRequest.SerializeToString,
+                response_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.CreateStaffResponse.FromString,
+                _registered_method=True)
+        self.SuspendStaff = channel.unary_unary(
+                '/govnet.identity.v1.IdentityService/SuspendStaff',
+                request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.SuspendStaffRequest.SerializeToString,
+                response_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.SuspendStaffResponse.FromString,
+                _registered_method=True)
+        self.RescopeStaff = channel.unary_unary(
+                '/govnet.identity.v1.IdentityService/RescopeStaff',
+                request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RescopeStaffRequest.SerializeToString,
+                response_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RescopeStaffResponse.FromString,
+                _registered_method=True)
+        self.RegisterIntegrationClient = channel.unary_unary(
+                '/govnet.identity.v1.IdentityService/RegisterIntegrationClient',
+                request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RegisterIntegrationClientRequest.SerializeToString,
+                response_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RegisterIntegrationClientResponse.FromString,
+                _registered_method=True)
 
 
 class IdentityServiceServicer:
@@ -79,6 +124,66 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GrantDelegation(self, request, context):
+        """A department (its head, or an administrator) grants its representative a delegation.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeDelegation(self, request, context):
+        """Withdraws a delegation: no new credentials at once; pushed to every service over NATS.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def NameSubstitute(self, request, context):
+        """The post holder (or the department) names a substitute for a period (L7).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EndSubstitution(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CheckGrant(self, request, context):
+        """Services re-check the grant behind a credential at decision time.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateStaff(self, request, context):
+        """Administrators keep staff accounts: create, suspend, re-scope.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SuspendStaff(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RescopeStaff(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RegisterIntegrationClient(self, request, context):
+        """Administrators register another government system's client (A3); the secret is shown once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IdentityServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -96,6 +201,51 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.ExchangeDelegation,
                     request_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ExchangeDelegationRequest.FromString,
                     response_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ExchangeDelegationResponse.SerializeToString,
+            ),
+            'GrantDelegation': grpc.unary_unary_rpc_method_handler(
+                    servicer.GrantDelegation,
+                    request_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.GrantDelegationRequest.FromString,
+                    response_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.GrantDelegationResponse.SerializeToString,
+            ),
+            'RevokeDelegation': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeDelegation,
+                    request_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RevokeDelegationRequest.FromString,
+                    response_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RevokeDelegationResponse.SerializeToString,
+            ),
+            'NameSubstitute': grpc.unary_unary_rpc_method_handler(
+                    servicer.NameSubstitute,
+                    request_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.NameSubstituteRequest.FromString,
+                    response_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.NameSubstituteResponse.SerializeToString,
+            ),
+            'EndSubstitution': grpc.unary_unary_rpc_method_handler(
+                    servicer.EndSubstitution,
+                    request_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.EndSubstitutionRequest.FromString,
+                    response_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.EndSubstitutionResponse.SerializeToString,
+            ),
+            'CheckGrant': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckGrant,
+                    request_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.CheckGrantRequest.FromString,
+                    response_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.CheckGrantResponse.SerializeToString,
+            ),
+            'CreateStaff': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateStaff,
+                    request_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.CreateStaffRequest.FromString,
+                    response_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.CreateStaffResponse.SerializeToString,
+            ),
+            'SuspendStaff': grpc.unary_unary_rpc_method_handler(
+                    servicer.SuspendStaff,
+                    request_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.SuspendStaffRequest.FromString,
+                    response_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.SuspendStaffResponse.SerializeToString,
+            ),
+            'RescopeStaff': grpc.unary_unary_rpc_method_handler(
+                    servicer.RescopeStaff,
+                    request_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RescopeStaffRequest.FromString,
+                    response_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RescopeStaffResponse.SerializeToString,
+            ),
+            'RegisterIntegrationClient': grpc.unary_unary_rpc_method_handler(
+                    servicer.RegisterIntegrationClient,
+                    request_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RegisterIntegrationClientRequest.FromString,
+                    response_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RegisterIntegrationClientResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -181,6 +331,249 @@ class IdentityService:
             '/govnet.identity.v1.IdentityService/ExchangeDelegation',
             govnet_dot_identity_dot_v1_dot_identity__pb2.ExchangeDelegationRequest.SerializeToString,
             govnet_dot_identity_dot_v1_dot_identity__pb2.ExchangeDelegationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GrantDelegation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.identity.v1.IdentityService/GrantDelegation',
+            govnet_dot_identity_dot_v1_dot_identity__pb2.GrantDelegationRequest.SerializeToString,
+            govnet_dot_identity_dot_v1_dot_identity__pb2.GrantDelegationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeDelegation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.identity.v1.IdentityService/RevokeDelegation',
+            govnet_dot_identity_dot_v1_dot_identity__pb2.RevokeDelegationRequest.SerializeToString,
+            govnet_dot_identity_dot_v1_dot_identity__pb2.RevokeDelegationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def NameSubstitute(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.identity.v1.IdentityService/NameSubstitute',
+            govnet_dot_identity_dot_v1_dot_identity__pb2.NameSubstituteRequest.SerializeToString,
+            govnet_dot_identity_dot_v1_dot_identity__pb2.NameSubstituteResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EndSubstitution(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.identity.v1.IdentityService/EndSubstitution',
+            govnet_dot_identity_dot_v1_dot_identity__pb2.EndSubstitutionRequest.SerializeToString,
+            govnet_dot_identity_dot_v1_dot_identity__pb2.EndSubstitutionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckGrant(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.identity.v1.IdentityService/CheckGrant',
+            govnet_dot_identity_dot_v1_dot_identity__pb2.CheckGrantRequest.SerializeToString,
+            govnet_dot_identity_dot_v1_dot_identity__pb2.CheckGrantResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateStaff(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.identity.v1.IdentityService/CreateStaff',
+            govnet_dot_identity_dot_v1_dot_identity__pb2.CreateStaffRequest.SerializeToString,
+            govnet_dot_identity_dot_v1_dot_identity__pb2.CreateStaffResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SuspendStaff(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.identity.v1.IdentityService/SuspendStaff',
+            govnet_dot_identity_dot_v1_dot_identity__pb2.SuspendStaffRequest.SerializeToString,
+            govnet_dot_identity_dot_v1_dot_identity__pb2.SuspendStaffResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RescopeStaff(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.identity.v1.IdentityService/RescopeStaff',
+            govnet_dot_identity_dot_v1_dot_identity__pb2.RescopeStaffRequest.SerializeToString,
+            govnet_dot_identity_dot_v1_dot_identity__pb2.RescopeStaffResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RegisterIntegrationClient(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.identity.v1.IdentityService/RegisterIntegrationClient',
+            govnet_dot_identity_dot_v1_dot_identity__pb2.RegisterIntegrationClientRequest.SerializeToString,
+            govnet_dot_identity_dot_v1_dot_identity__pb2.RegisterIntegrationClientResponse.FromString,
             options,
             channel_credentials,
             insecure,

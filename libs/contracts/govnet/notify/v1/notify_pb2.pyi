@@ -63,7 +63,7 @@ class ListNotificationsRequest(_message.Message):
     def __init__(self, case_number: _Optional[str] = ...) -> None: ...
 
 class Notification(_message.Message):
-    __slots__ = ("event_id", "case_number", "role", "channel", "language", "text", "status", "created_at")
+    __slots__ = ("event_id", "case_number", "role", "channel", "language", "text", "status", "created_at", "id", "subject", "template", "template_version", "attempts", "delivered_at")
     EVENT_ID_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     ROLE_FIELD_NUMBER: _ClassVar[int]
@@ -72,6 +72,12 @@ class Notification(_message.Message):
     TEXT_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    DELIVERED_AT_FIELD_NUMBER: _ClassVar[int]
     event_id: str
     case_number: str
     role: RecipientRole
@@ -80,10 +86,34 @@ class Notification(_message.Message):
     text: str
     status: str
     created_at: _timestamp_pb2.Timestamp
-    def __init__(self, event_id: _Optional[str] = ..., case_number: _Optional[str] = ..., role: _Optional[_Union[RecipientRole, str]] = ..., channel: _Optional[_Union[Channel, str]] = ..., language: _Optional[str] = ..., text: _Optional[str] = ..., status: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    id: str
+    subject: str
+    template: str
+    template_version: int
+    attempts: int
+    delivered_at: _timestamp_pb2.Timestamp
+    def __init__(self, event_id: _Optional[str] = ..., case_number: _Optional[str] = ..., role: _Optional[_Union[RecipientRole, str]] = ..., channel: _Optional[_Union[Channel, str]] = ..., language: _Optional[str] = ..., text: _Optional[str] = ..., status: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., id: _Optional[str] = ..., subject: _Optional[str] = ..., template: _Optional[str] = ..., template_version: _Optional[int] = ..., attempts: _Optional[int] = ..., delivered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ListNotificationsResponse(_message.Message):
     __slots__ = ("notifications",)
     NOTIFICATIONS_FIELD_NUMBER: _ClassVar[int]
     notifications: _containers.RepeatedCompositeFieldContainer[Notification]
     def __init__(self, notifications: _Optional[_Iterable[_Union[Notification, _Mapping]]] = ...) -> None: ...
+
+class ListInboxRequest(_message.Message):
+    __slots__ = ("address", "page_size", "page_token")
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    address: str
+    page_size: int
+    page_token: str
+    def __init__(self, address: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListInboxResponse(_message.Message):
+    __slots__ = ("notifications", "next_page_token")
+    NOTIFICATIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    notifications: _containers.RepeatedCompositeFieldContainer[Notification]
+    next_page_token: str
+    def __init__(self, notifications: _Optional[_Iterable[_Union[Notification, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

@@ -45,6 +45,11 @@ class NotifyServiceStub:
                 request_serializer=govnet_dot_notify_dot_v1_dot_notify__pb2.ListNotificationsRequest.SerializeToString,
                 response_deserializer=govnet_dot_notify_dot_v1_dot_notify__pb2.ListNotificationsResponse.FromString,
                 _registered_method=True)
+        self.ListInbox = channel.unary_unary(
+                '/govnet.notify.v1.NotifyService/ListInbox',
+                request_serializer=govnet_dot_notify_dot_v1_dot_notify__pb2.ListInboxRequest.SerializeToString,
+                response_deserializer=govnet_dot_notify_dot_v1_dot_notify__pb2.ListInboxResponse.FromString,
+                _registered_method=True)
 
 
 class NotifyServiceServicer:
@@ -59,7 +64,15 @@ class NotifyServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListNotifications(self, request, context):
-        """Notifications stored for a case (an in-app inbox relayed by a tier).
+        """Notifications stored for a case, on every channel, with their delivery status.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListInbox(self, request, context):
+        """The in-app inbox of one recipient address (e.g. "staff:<id>"): delivered in-app
+        notifications, newest first, for the recipient's tier to relay (decision 8).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -77,6 +90,11 @@ def add_NotifyServiceServicer_to_server(servicer, server):
                     servicer.ListNotifications,
                     request_deserializer=govnet_dot_notify_dot_v1_dot_notify__pb2.ListNotificationsRequest.FromString,
                     response_serializer=govnet_dot_notify_dot_v1_dot_notify__pb2.ListNotificationsResponse.SerializeToString,
+            ),
+            'ListInbox': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListInbox,
+                    request_deserializer=govnet_dot_notify_dot_v1_dot_notify__pb2.ListInboxRequest.FromString,
+                    response_serializer=govnet_dot_notify_dot_v1_dot_notify__pb2.ListInboxResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -134,6 +152,33 @@ class NotifyService:
             '/govnet.notify.v1.NotifyService/ListNotifications',
             govnet_dot_notify_dot_v1_dot_notify__pb2.ListNotificationsRequest.SerializeToString,
             govnet_dot_notify_dot_v1_dot_notify__pb2.ListNotificationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListInbox(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.notify.v1.NotifyService/ListInbox',
+            govnet_dot_notify_dot_v1_dot_notify__pb2.ListInboxRequest.SerializeToString,
+            govnet_dot_notify_dot_v1_dot_notify__pb2.ListInboxResponse.FromString,
             options,
             channel_credentials,
             insecure,
