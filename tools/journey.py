@@ -50,13 +50,13 @@ class Journey:
     notifications: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _sign_in(client: httpx.Client, base: str, username: str, password: str) -> dict[str, str]:
+def sign_in(client: httpx.Client, base: str, username: str, password: str) -> dict[str, str]:
     resp = client.post(f"{base}/api/v1/session", json={"username": username, "password": password})
     resp.raise_for_status()
     return {"Authorization": f"Bearer {resp.json()['access_token']}"}
 
 
-def _until(what: str, probe: Callable[[], Any], timeout: float) -> Any:
+def until(what: str, probe: Callable[[], Any], timeout: float) -> Any:
     """Poll until probe returns something truthy; the journey crosses asynchronous hops."""
     deadline = time.monotonic() + timeout
     while True:
@@ -66,6 +66,35 @@ def _until(what: str, probe: Callable[[], Any], timeout: float) -> Any:
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out waiting for {what}")
         time.sleep(0.1)
+
+
+ALL_MATERIALS = ("application", "id_card", "forest_right", "felling_design")
+
+
+def submit_complete(client: httpx.Client, village: str, staff: dict[str, str]) -> dict[str, Any]:
+    """A complete application as agent; returns the acceptance slip."""
+    resp = client.post(
+        f"{village}/api/v1/applications",
+        json={
+            "place_code": VILLAGE,
+            "item_code": ITEM,
+            "applicant": APPLICANT,
+            "materials": [_material(c) for c in ALL_MATERIALS],
+        },
+        headers=staff,
+    )
+    resp.raise_for_status()
+    return resp.json()["acceptance_slip"]
+
+
+def wait_at_city(
+    client: httpx.Client, city: str, rep: dict[str, str], case_number: str, timeout: float
+) -> dict[str, Any]:
+    def probe() -> dict[str, Any] | None:
+        resp = client.get(f"{city}/api/v1/cases/{case_number}", headers=rep)
+        return resp.json() if resp.status_code == 200 else None
+
+    return until(f"case {case_number} at the city", probe, timeout)
 
 
 def run(
@@ -80,13 +109,13 @@ def run(
     village, town, city = urls["village-room"], urls["town-hall"], urls["city-center"]
     j = Journey()
     with httpx.Client(timeout=10.0) as client:
-        staff = _sign_in(client, village, "village.duty", password)
+        staff = sign_in(client, village, "village.duty", password)
         say("village: duty staff signed in through identity")
 
         def replicated() -> bool:
             return client.get(f"{village}/api/v1/guide/items/{ITEM}").status_code == 200
 
-        _until("the catalog to reach the village", replicated, timeout)
+        until("the catalog to reach the village", replicated, timeout)
         say(f"village: item {ITEM} present in the local catalog copy")
 
         visit = client.post(
@@ -134,7 +163,7 @@ def run(
             f"village: acceptance slip {j.case_number}, query code {j.query_code}, deadline {j.slip['deadline']}"
         )
 
-        town_staff = _sign_in(client, town, "town.window", password)
+        town_staff = sign_in(client, town, "town.window", password)
 
         def at_town() -> dict[str, Any] | None:
             resp = client.get(f"{town}/api/v1/cases/{j.case_number}", headers=town_staff)
@@ -142,16 +171,12 @@ def run(
                 return resp.json()
             return None
 
-        _until("the township to escalate the case", at_town, timeout)
+        until("the township to escalate the case", at_town, timeout)
         say("town: received from the village and escalated to the city")
 
-        rep = _sign_in(client, city, "forestry.rep", password)
+        rep = sign_in(client, city, "forestry.rep", password)
 
-        def at_city() -> dict[str, Any] | None:
-            resp = client.get(f"{city}/api/v1/cases/{j.case_number}", headers=rep)
-            return resp.json() if resp.status_code == 200 else None
-
-        _until("the city to receive the case", at_city, timeout)
+        wait_at_city(client, city, rep, j.case_number, timeout)
         say("city: case waiting for the forestry bureau's decision")
 
         denied = client.post(
@@ -183,7 +208,7 @@ def run(
             body = resp.json()
             return body if body.get("status") == "CASE_STATUS_REPLY_READY" else None
 
-        j.village_case = _until("the reply to reach the village", replied, timeout)
+        j.village_case = until("the reply to reach the village", replied, timeout)
         say(
             "village: reply ready to hand over: "
             + j.village_case["reply"]["result_document_number"]
@@ -196,7 +221,7 @@ def run(
             items = resp.json() if resp.status_code == 200 else []
             return items if len(items) >= 2 * expected_events else None
 
-        j.notifications = _until("every notification", notified, timeout)
+        j.notifications = until("every notification", notified, timeout)
         j.town_case = client.get(f"{town}/api/v1/cases/{j.case_number}", headers=town_staff).json()
         j.city_case = client.get(f"{city}/api/v1/cases/{j.case_number}", headers=rep).json()
         say(f"notify: {len(j.notifications)} notifications stored (applicant and agent)")

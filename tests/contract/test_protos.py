@@ -88,7 +88,12 @@ def test_status_events_carry_no_personal_data():
     } <= names
 
 
+def test_grant_events_carry_ids_only():
+    names = {name for name, _ in _field_paths(events_pb2.GrantRevoked.DESCRIPTOR)}
+    assert not names & PERSONAL
+
+
 def test_every_event_message_is_checked():
     """A new event type must be added to the personal-data check above or to this list."""
-    checked = {"CaseStatusChanged", "CatalogItemPublished"}
+    checked = {"CaseStatusChanged", "CatalogItemPublished", "GrantRevoked"}
     assert set(events_pb2.DESCRIPTOR.message_types_by_name) == checked

@@ -36,8 +36,12 @@ class Principal:
     """Who is calling: a staff member, an applicant or a service."""
 
     subject: str
-    kind: str  # "staff" | "service" | "applicant"
+    kind: str  # "staff" | "service" | "integration" | "applicant"
     roles: frozenset[str] = frozenset()
+    # Integration clients (A3): the RPCs, places and event subjects their credential covers.
+    methods: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()
+    sandbox: bool = False
     tier: str = ""
     place_code: str = ""
     department_code: str = ""
@@ -61,6 +65,13 @@ class Principal:
                 field="place_code",
             )
 
+    def require_method(self, method: str) -> None:
+        """An integration client calls only the RPCs its credential names (A3)."""
+        if self.kind == "integration" and method not in self.methods:
+            raise PermissionDenied(
+                f"this client may not call {method}", message_zh="该接入系统无权调用此接口"
+            )
+
     def require_service(self, *names: str) -> None:
         if self.kind != "service" or self.subject not in {f"service:{n}" for n in names}:
             raise PermissionDenied("this call is open to " + ", ".join(names) + " only")
@@ -78,6 +89,8 @@ class ApprovalCredential:
     on_behalf_of: str  # the post holder when the actor is a substitute (L7), else ""
     credential_id: str
     expires_at: int
+    delegation_id: str = ""
+    substitution_id: str = ""
 
     def covers(self, item_code: str) -> bool:
         return self.all_items or item_code in self.item_codes
@@ -90,11 +103,13 @@ class TokenVerifier:
     tokens cannot turn into a flood of JWKS requests.
     """
 
-    def __init__(self, jwks_url: str, *, refetch_interval: float = 10.0):
+    def __init__(self, jwks_url: str, *, refetch_interval: float = 10.0, max_age: float = 300.0):
         self._jwks_url = jwks_url
         self._keys: KeySet | None = None
         self._fetched_at = 0.0
         self._refetch_interval = refetch_interval
+        # Refreshed this often anyway, so a key identity has dropped stops verifying.
+        self._max_age = max_age
         self._lock = asyncio.Lock()
 
     def set_keys(self, keys: KeySet) -> None:
@@ -114,7 +129,9 @@ class TokenVerifier:
             self.set_keys(KeySet.import_key_set(resp.json()))
 
     async def _keyset(self, kid: str | None) -> KeySet:
-        if self._keys is None or (kid and not any(k.kid == kid for k in self._keys.keys)):
+        stale = time.monotonic() - self._fetched_at > self._max_age
+        unknown = kid and self._keys is not None and not any(k.kid == kid for k in self._keys.keys)
+        if self._keys is None or unknown or stale:
             try:
                 await self._fetch()
             except httpx.HTTPError as exc:
@@ -152,6 +169,9 @@ class TokenVerifier:
             subject=claims["sub"],
             kind=claims.get("kind", ""),
             roles=frozenset(claims.get("roles", [])),
+            methods=frozenset(claims.get("methods", [])),
+            places=frozenset(claims.get("places", [])),
+            sandbox=bool(claims.get("sandbox", False)),
             tier=claims.get("tier", ""),
             place_code=claims.get("place", ""),
             department_code=claims.get("dept", ""),
@@ -173,6 +193,8 @@ class TokenVerifier:
             on_behalf_of=(act.get("act") or {}).get("sub", ""),
             credential_id=claims.get("jti", ""),
             expires_at=int(claims["exp"]),
+            delegation_id=claims.get("delegation", ""),
+            substitution_id=claims.get("substitution", ""),
         )
 
 

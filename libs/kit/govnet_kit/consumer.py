@@ -2,6 +2,13 @@
 
 The handler runs in one transaction with the record that the event was processed, so a
 redelivery after a crash is skipped, and the message is acked only after that commit.
+
+A message whose handler keeps failing is nak'ed with a delay and redelivered. By default
+JetStream stops redelivering it after `max_deliver` deliveries. A consumer given
+`on_dead_letter` instead stores it through that callback when a delivery numbered `max_deliver`
+or later fails, and only then terminates it. Its server-side limit is lifted for that reason:
+a crash between the last failure and the store must lead to one more delivery, not to a
+message nobody holds any more.
 """
 
 from __future__ import annotations
@@ -44,7 +51,29 @@ class Event:
     headers: dict[str, str]
 
 
+@dataclass(frozen=True)
+class FailedMessage:
+    """A message given up on: what `on_dead_letter` receives to store."""
+
+    consumer: str
+    stream: str
+    stream_sequence: int
+    deliveries: int
+    event: Event  # event_id is "" when the message had no Nats-Msg-Id
+    error: str
+
+
 Handler = Callable[[AsyncSession, Event], Awaitable[None]]
+DeadLetterHandler = Callable[[AsyncSession, FailedMessage], Awaitable[None]]
+
+
+def constant_delay(_deliveries: int) -> float:
+    return 1.0
+
+
+def exponential_delay(deliveries: int, *, base: float = 1.0, cap: float = 30.0) -> float:
+    """1 s, 2 s, 4 s, ... up to `cap`: a nak delay for the n-th failed delivery."""
+    return min(base * 2 ** max(deliveries - 1, 0), cap)
 
 
 class DurableConsumer:
@@ -59,6 +88,8 @@ class DurableConsumer:
         handler: Handler,
         max_deliver: int = 20,
         after_commit: Callable[[], None] | None = None,
+        on_dead_letter: DeadLetterHandler | None = None,
+        retry_delay: Callable[[int], float] = constant_delay,
     ):
         self._link = link
         self._sessions = sessions
@@ -67,51 +98,119 @@ class DurableConsumer:
         self._subjects = subjects
         self._handler = handler
         self._after_commit = after_commit
+        self._on_dead_letter = on_dead_letter
+        self._retry_delay = retry_delay
+        self.max_deliver = max_deliver
         self._config = ConsumerConfig(
+            name=durable if on_dead_letter is not None else None,
             durable_name=durable,
             ack_policy=AckPolicy.EXPLICIT,
             deliver_policy=DeliverPolicy.ALL,
             ack_wait=30.0,
-            max_deliver=max_deliver,
+            # With a dead-letter store this consumer counts deliveries itself (module doc).
+            max_deliver=-1 if on_dead_letter is not None else max_deliver,
             filter_subjects=subjects,
         )
+
+    async def process(self, session: AsyncSession, event: Event) -> bool:
+        """Run the handler once per event id, in the caller's transaction; False if seen.
+
+        The consumer calls it for each message; an operator's replay of a dead letter calls
+        it too, so a replay is exactly as idempotent as a delivery.
+        """
+        seen = await session.scalar(
+            select(ProcessedEvent.event_id).where(
+                ProcessedEvent.consumer == self.durable,
+                ProcessedEvent.event_id == event.event_id,
+            )
+        )
+        if seen is not None:
+            return False
+        await self._handler(session, event)
+        session.add(ProcessedEvent(consumer=self.durable, event_id=event.event_id))
+        return True
 
     async def handle(self, msg: Msg) -> None:
         headers = dict(msg.headers or {})
         event_id = headers.get("Nats-Msg-Id", "")
+        event = Event(subject=msg.subject, event_id=event_id, data=msg.data, headers=headers)
         if not event_id:
+            if self._on_dead_letter is not None:
+                # Without an id there is no idempotent way to handle it: straight to the store.
+                await self._dead_letter(msg, event, "message without Nats-Msg-Id")
+                return
             log.error(
                 "%s: message without Nats-Msg-Id on %s; terminated", self.durable, msg.subject
             )
             await msg.term()
             return
-        event = Event(subject=msg.subject, event_id=event_id, data=msg.data, headers=headers)
         token = otel_context.attach(extract_context(headers))
         try:
             with tracer.start_as_current_span(f"consume {msg.subject}"):
                 async with transaction(self._sessions) as session:
-                    seen = await session.scalar(
-                        select(ProcessedEvent.event_id).where(
-                            ProcessedEvent.consumer == self.durable,
-                            ProcessedEvent.event_id == event_id,
-                        )
-                    )
-                    if seen is None:
-                        await self._handler(session, event)
-                        session.add(ProcessedEvent(consumer=self.durable, event_id=event_id))
+                    await self.process(session, event)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - redelivered with a delay, or dead-lettered
+            log.exception("%s: handling %s failed: %s", self.durable, msg.subject, exc)
+            await self._failed(msg, event, exc)
+            return
         finally:
             otel_context.detach(token)
         await msg.ack_sync()
         if self._after_commit is not None:
             self._after_commit()
 
+    async def _failed(self, msg: Msg, event: Event, exc: Exception) -> None:
+        deliveries = _deliveries(msg)
+        if self._on_dead_letter is not None and deliveries >= self.max_deliver:
+            await self._dead_letter(msg, event, f"{type(exc).__name__}: {exc}")
+            return
+        await msg.nak(delay=self._retry_delay(deliveries))
+
+    async def _dead_letter(self, msg: Msg, event: Event, error: str) -> None:
+        assert self._on_dead_letter is not None
+        deliveries = _deliveries(msg)
+        failed = FailedMessage(
+            consumer=self.durable,
+            stream=self._stream,
+            stream_sequence=_stream_sequence(msg),
+            deliveries=deliveries,
+            event=event,
+            error=error[:4000],
+        )
+        try:
+            async with transaction(self._sessions) as session:
+                await self._on_dead_letter(session, failed)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - not stored: it must come back, not vanish
+            log.exception("%s: storing dead letter failed: %s", self.durable, exc)
+            await msg.nak(delay=self._retry_delay(deliveries))
+            return
+        log.error(
+            "%s: message %s on %s dead-lettered after %d deliveries: %s",
+            self.durable,
+            event.event_id or f"seq {failed.stream_sequence}",
+            msg.subject,
+            deliveries,
+            failed.error,
+        )
+        await msg.term()
+
+    async def _subscribe(self, js):  # type: ignore[no-untyped-def]
+        if self._on_dead_letter is not None:
+            # Create or update: a durable made before dead-lettering had a server-side limit.
+            await js.add_consumer(self._stream, config=self._config)
+        return await js.pull_subscribe(
+            "", durable=self.durable, stream=self._stream, config=self._config
+        )
+
     async def run(self, *, batch: int = 50) -> None:
         while True:
             try:
                 js = await self._link.ready()
-                sub = await js.pull_subscribe(
-                    "", durable=self.durable, stream=self._stream, config=self._config
-                )
+                sub = await self._subscribe(js)
                 try:
                     await self._pull(sub, batch)
                 finally:
@@ -135,6 +234,21 @@ class DurableConsumer:
                     await self.handle(msg)
                 except asyncio.CancelledError:
                     raise
-                except Exception as exc:  # noqa: BLE001 - redelivered with a delay
-                    log.exception("%s: handling %s failed: %s", self.durable, msg.subject, exc)
-                    await msg.nak(delay=1.0)
+                except Exception as exc:  # noqa: BLE001 - the ack failed: redelivered, then skipped
+                    log.exception("%s: acking %s failed: %s", self.durable, msg.subject, exc)
+                    with contextlib.suppress(Exception):
+                        await msg.nak(delay=self._retry_delay(_deliveries(msg)))
+
+
+def _deliveries(msg: Msg) -> int:
+    try:
+        return msg.metadata.num_delivered
+    except Exception:  # noqa: BLE001 - not a JetStream message (tests): its first delivery
+        return 1
+
+
+def _stream_sequence(msg: Msg) -> int:
+    try:
+        return msg.metadata.sequence.stream
+    except Exception:  # noqa: BLE001
+        return 0

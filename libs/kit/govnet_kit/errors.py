@@ -9,6 +9,8 @@ import grpc
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from govnet_kit import access_log
+
 log = logging.getLogger(__name__)
 
 
@@ -64,6 +66,12 @@ class PermissionDenied(DomainError):
     code = "permission_denied"
 
 
+class ResourceExhausted(DomainError):
+    http_status = 429
+    grpc_status = grpc.StatusCode.RESOURCE_EXHAUSTED
+    code = "too_many_attempts"
+
+
 class Unavailable(DomainError):
     http_status = 503
     grpc_status = grpc.StatusCode.UNAVAILABLE
@@ -72,8 +80,24 @@ class Unavailable(DomainError):
 
 def install_http_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
-    async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+    async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        if isinstance(exc, Unauthenticated | PermissionDenied):
+            runtime = getattr(request.app.state, "runtime", None)
+            principal = getattr(request.state, "principal", None)
+            await access_log.record(
+                runtime.sessions if runtime else None,
+                actor=principal.subject if principal else "anonymous",
+                action="access.refused",
+                data={
+                    "channel": "http",
+                    "method": request.method,
+                    "path": request.url.path,
+                    "reason": exc.message,
+                },
+            )
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
+        if getattr(exc, "retry_after", None):
+            headers = {"Retry-After": str(exc.retry_after)}  # type: ignore[attr-defined]
         return JSONResponse(status_code=exc.http_status, content=exc.to_dict(), headers=headers)
 
     @app.exception_handler(Exception)

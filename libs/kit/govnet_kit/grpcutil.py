@@ -6,14 +6,26 @@ import asyncio
 import contextvars
 import logging
 import time
+import uuid
 from collections.abc import Callable
 
 import grpc
 from opentelemetry.instrumentation.grpc import aio_client_interceptors
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from govnet.identity.v1 import identity_pb2, identity_pb2_grpc
+from govnet_kit import access_log
 from govnet_kit.auth import Principal, TokenVerifier, bearer
-from govnet_kit.errors import DomainError, Unauthenticated
+from govnet_kit.errors import (
+    Conflict,
+    DomainError,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+    ResourceExhausted,
+    Unauthenticated,
+    Unavailable,
+)
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +38,32 @@ HEALTH_METHODS = frozenset(
 )
 
 
+MESSAGE_ZH = "govnet-message-zh-bin"
+_BY_STATUS = {
+    grpc.StatusCode.INVALID_ARGUMENT: InvalidArgument,
+    grpc.StatusCode.NOT_FOUND: NotFound,
+    grpc.StatusCode.UNAUTHENTICATED: Unauthenticated,
+    grpc.StatusCode.PERMISSION_DENIED: PermissionDenied,
+    grpc.StatusCode.RESOURCE_EXHAUSTED: ResourceExhausted,
+    grpc.StatusCode.FAILED_PRECONDITION: Conflict,
+}
+
+
+def domain_error(exc: grpc.aio.AioRpcError) -> DomainError:
+    """A relayed call's error as the domain error it was, with both languages (rule 11)."""
+    zh = ""
+    for key, value in exc.trailing_metadata() or ():
+        if key == MESSAGE_ZH:
+            zh = value.decode() if isinstance(value, bytes) else str(value)
+    cls = _BY_STATUS.get(exc.code(), Unavailable)
+    message = exc.details() or exc.code().name
+    if cls is Unavailable:
+        return Unavailable(
+            f"upstream service: {message}", message_zh="上级服务暂时不可用，请稍后再试"
+        )
+    return cls(message, message_zh=zh or message)
+
+
 def current_principal() -> Principal:
     principal = _principal.get()
     if principal is None:
@@ -36,9 +74,15 @@ def current_principal() -> Principal:
 class AuthInterceptor(grpc.aio.ServerInterceptor):
     """Every RPC is authenticated unless listed public; domain errors become statuses (rule 11)."""
 
-    def __init__(self, verifier: TokenVerifier, public_methods: frozenset[str] = frozenset()):
+    def __init__(
+        self,
+        verifier: TokenVerifier,
+        public_methods: frozenset[str] = frozenset(),
+        sessions: async_sessionmaker[AsyncSession] | None = None,
+    ):
         self._verifier = verifier
         self._public = public_methods | HEALTH_METHODS
+        self._sessions = sessions
 
     async def intercept_service(self, continuation, handler_call_details):  # type: ignore[no-untyped-def]
         handler = await continuation(handler_call_details)
@@ -50,22 +94,66 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
         verifier = self._verifier
         inner = handler.unary_unary
 
+        sessions = self._sessions
+
         async def behavior(request, context: grpc.aio.ServicerContext):  # type: ignore[no-untyped-def]
             principal: Principal | None = None
             token = bearer(metadata.get("authorization"))
+            case_number = metadata.get(access_log.CASE, "")
+            facts = {
+                "method": method,
+                "acting_user": metadata.get(access_log.ACTING_USER, ""),
+                "represented_party": metadata.get(access_log.REPRESENTED_PARTY, ""),
+            }
             try:
                 if token:
                     principal = await verifier.principal(token)
+                    principal.require_method(method)
                 elif not public:
                     raise Unauthenticated("missing bearer token", message_zh="缺少访问令牌")
                 reset = _principal.set(principal)
                 try:
-                    return await inner(request, context)
+                    response = await inner(request, context)
                 finally:
                     _principal.reset(reset)
             except DomainError as exc:
+                if isinstance(exc, Unauthenticated | PermissionDenied):
+                    await access_log.record(
+                        sessions,
+                        actor=principal.subject if principal else "anonymous",
+                        action="access.refused",
+                        case_number=case_number,
+                        data={**facts, "channel": "grpc", "reason": exc.message},
+                    )
                 detail = f"{exc.field}: {exc.message}" if exc.field else exc.message
-                await context.abort(exc.grpc_status, detail)
+                # The Chinese text travels as binary trailing metadata (gRPC text is ASCII).
+                await context.abort(
+                    exc.grpc_status,
+                    detail,
+                    trailing_metadata=((MESSAGE_ZH, exc.message_zh.encode()),),
+                )
+            except Exception:
+                if context.code() is not None:  # already aborted with a status: keep it
+                    raise
+                reference = uuid.uuid4().hex[:12]
+                log.exception("unexpected error %s in %s", reference, method)
+                await context.abort(
+                    grpc.StatusCode.INTERNAL,
+                    f"internal error, reference {reference}",
+                    trailing_metadata=(
+                        (MESSAGE_ZH, f"系统内部错误，参考编号 {reference}".encode()),
+                    ),
+                )
+            if principal is not None and principal.kind == "service":
+                # The cross-tier message log: who called what, for which case, with what outcome.
+                await access_log.record(
+                    sessions,
+                    actor=principal.subject,
+                    action="rpc.served",
+                    case_number=case_number,
+                    data={**facts, "outcome": "ok"},
+                )
+            return response
 
         return grpc.unary_unary_rpc_method_handler(
             behavior,
@@ -114,8 +202,13 @@ class ServiceTokenSource:
                 self._expires = resp.expires_at.ToSeconds()
             return self._token
 
-    async def metadata(self) -> tuple[tuple[str, str], ...]:
-        return (("authorization", f"Bearer {await self.token()}"),)
+    async def metadata(
+        self, *, case_number: str = "", acting_user: str = "", represented_party: str = ""
+    ) -> tuple[tuple[str, str], ...]:
+        """The service's own token, and who and what the call is about (the exchange log)."""
+        return (("authorization", f"Bearer {await self.token()}"),) + access_log.exchange_metadata(
+            case_number=case_number, acting_user=acting_user, represented_party=represented_party
+        )
 
     async def close(self) -> None:
         await self._channel.close()

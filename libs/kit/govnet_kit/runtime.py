@@ -19,9 +19,12 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from opentelemetry.instrumentation.grpc import aio_server_interceptor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
-from govnet_kit.auth import TokenVerifier
+from govnet.identity.v1 import identity_pb2, identity_pb2_grpc
+from govnet_kit.auth import ApprovalCredential, TokenVerifier
 from govnet_kit.calls import CallHandler, CallRelay
 from govnet_kit.db import make_engine, make_sessionmaker, ping
+from govnet_kit.errors import PermissionDenied, Unavailable
+from govnet_kit.grants import RevokedGrants
 from govnet_kit.grpcutil import MESSAGE_OPTIONS, AuthInterceptor, ServiceTokenSource, channel
 from govnet_kit.messaging import NatsLink, OutboxRelay
 from govnet_kit.settings import ServiceSettings
@@ -56,6 +59,7 @@ class Runtime:
             settings.client_secret.get_secret_value(),
         )
         self.health = health.aio.HealthServicer()
+        self.revocations = RevokedGrants()
         self._channels: dict[str, grpc.aio.Channel] = {}
 
     def channel_to(self, target: str) -> grpc.aio.Channel:
@@ -70,6 +74,33 @@ class Runtime:
         """After a commit that queued events or calls: relay them now rather than at the next poll."""
         self.outbox.wake()
         self.calls.wake()
+
+    async def approval_credential(self, token: str) -> ApprovalCredential:
+        """Verify a delegated approval credential: signature and claims, the revocations pushed
+        over NATS, and the grant itself re-checked with identity at decision time (A1)."""
+        credential = await self.verifier.approval_credential(token)
+        self.revocations.check(credential)
+        stub = identity_pb2_grpc.IdentityServiceStub(self.identity_channel)
+        try:
+            resp = await stub.CheckGrant(
+                identity_pb2.CheckGrantRequest(
+                    delegation_id=credential.delegation_id,
+                    substitution_id=credential.substitution_id,
+                ),
+                metadata=await self.service_tokens.metadata(),
+                timeout=5.0,
+            )
+        except grpc.aio.AioRpcError as exc:
+            raise Unavailable(
+                "identity could not confirm the grant; try again",
+                message_zh="暂时无法核验审批授权，请稍后再试",
+            ) from exc
+        if not resp.valid:
+            raise PermissionDenied(
+                f"the grant behind this credential is no longer valid: {resp.reason}",
+                message_zh="审批授权已失效",
+            )
+        return credential
 
     async def readiness(self) -> dict[str, bool]:
         checks = {"database": await ping(self.engine)}
@@ -98,7 +129,10 @@ class Runtime:
     ) -> None:
         s = self.settings
         server = grpc.aio.server(
-            interceptors=[aio_server_interceptor(), AuthInterceptor(self.verifier, public_methods)],
+            interceptors=[
+                aio_server_interceptor(),
+                AuthInterceptor(self.verifier, public_methods, self.sessions),
+            ],
             options=MESSAGE_OPTIONS,
         )
         for register in register_grpc:
@@ -122,6 +156,9 @@ class Runtime:
         if self.uses_nats:
             background.append(asyncio.create_task(self.nats.connect(), name="nats"))
             background.append(asyncio.create_task(self.outbox.run(), name="outbox"))
+            background.append(
+                asyncio.create_task(self.revocations.follow(self.nats), name="revocations")
+            )
         background.append(asyncio.create_task(self.calls.run(), name="calls"))
         background += [asyncio.create_task(t(), name=getattr(t, "__name__", "task")) for t in tasks]
         http_task = asyncio.create_task(http.serve(), name="http")

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from govnet.identity.v1 import identity_pb2, identity_pb2_grpc
 from govnet_kit.auth import Principal, bearer
 from govnet_kit.errors import Unauthenticated, install_http_handlers
+from govnet_kit.grpcutil import domain_error
 
 if TYPE_CHECKING:
     from govnet_kit.runtime import Runtime
@@ -52,7 +53,9 @@ async def get_principal(request: Request) -> Principal:
     token = bearer(request.headers.get("authorization")) or request.cookies.get(SESSION_COOKIE)
     if not token:
         raise Unauthenticated("sign in first", message_zh="请先登录")
-    return await get_runtime(request).verifier.principal(token)
+    principal = await get_runtime(request).verifier.principal(token)
+    request.state.principal = principal  # so a refusal further on is recorded against them
+    return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
@@ -88,11 +91,7 @@ def session_router() -> APIRouter:
                 timeout=5.0,
             )
         except grpc.aio.AioRpcError as exc:
-            if exc.code() == grpc.StatusCode.UNAUTHENTICATED:
-                raise Unauthenticated(
-                    "wrong user name or password", message_zh="用户名或密码错误"
-                ) from exc
-            raise
+            raise domain_error(exc) from exc
         response.set_cookie(
             SESSION_COOKIE,
             resp.access_token,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from fastapi import FastAPI
 from joserfc.jwk import KeySet
 
@@ -17,7 +15,7 @@ from identity.tokens import Signer
 
 def build(settings: IdentitySettings) -> tuple[Runtime, FastAPI, Signer]:
     runtime = Runtime(settings)
-    signer = Signer(json.loads(settings.signing_key.get_secret_value()))
+    signer = Signer(settings.private_jwks(), settings.active_kid)
     runtime.verifier.set_keys(KeySet.import_key_set(signer.jwks()))
     app = build_app(
         runtime,

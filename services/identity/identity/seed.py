@@ -14,12 +14,20 @@ from identity.staff.service import hash_password
 CITY = "341100000000"
 TOWNSHIP = "341102101000"
 VILLAGE = "341102101201"
+VILLAGE_2 = "341102101202"
 
 DEMO_STAFF = [
     # username, display name, tier, place, department, roles
     ("village.duty", "李村务", "village", VILLAGE, "", ["village_staff"]),
     ("town.window", "王窗口", "town", TOWNSHIP, "", ["town_window"]),
     ("forestry.rep", "张首席", "city", CITY, "forestry", ["chief_representative"]),
+    # The same post's named substitute (L7); holds no delegation of their own.
+    ("forestry.deputy", "刘副首席", "city", CITY, "forestry", ["chief_representative"]),
+    ("forestry.head", "陈局长", "city", CITY, "forestry", ["department_head"]),
+    ("city.admin", "周管理员", "city", CITY, "", ["administrator"]),
+    ("city.supervisor", "吴监察", "city", CITY, "", ["supervisor"]),
+    # A neighbouring village of the same township, to show staff act only in their own place.
+    ("village2.duty", "孙村务", "village", VILLAGE_2, "", ["village_staff"]),
 ]
 
 
@@ -46,7 +54,7 @@ async def seed_demo(settings: IdentitySettings) -> None:
                 )
                 session.add(staff)
                 await session.flush()
-            if "chief_representative" in roles:
+            if username == "forestry.rep":
                 granted = await session.scalar(
                     select(Delegation).where(Delegation.representative_id == staff.id)
                 )

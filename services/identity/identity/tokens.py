@@ -4,19 +4,44 @@ from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from joserfc import jwt
 from joserfc.jwk import OKPKey
 
 from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, APPROVAL_TYP, AUDIENCE, ISSUER
+from govnet_kit.errors import DomainError
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    expires_at: int
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A refusal that must still be recorded: the edge commits, then raises `error`."""
+
+    error: DomainError
 
 
 class Signer:
-    def __init__(self, private_jwk: dict[str, Any]):
-        self._key = OKPKey.import_key(private_jwk)
-        if not self._key.kid:
-            raise ValueError("signing_key needs a kid")
+    """Signs with the active key; publishes every key in the set, so that a rotation is
+    publish-new, sign-with-new, drop-old-after-the-longest-token-expires (no downtime)."""
+
+    def __init__(self, private_jwks: list[dict[str, Any]], active_kid: str = ""):
+        keys = [OKPKey.import_key(jwk) for jwk in private_jwks]
+        if not keys:
+            raise ValueError("at least one signing key is required")
+        if any(not k.kid for k in keys):
+            raise ValueError("every signing key needs a kid")
+        by_kid = {k.kid: k for k in keys}
+        if active_kid and active_kid not in by_kid:
+            raise ValueError(f"active kid {active_kid} is not in the key set")
+        self._keys = keys
+        self._key = by_kid[active_kid] if active_kid else keys[-1]
 
     @staticmethod
     def generate_jwk() -> dict[str, Any]:
@@ -25,8 +50,16 @@ class Signer:
         )
         return key.as_dict(private=True)
 
+    @property
+    def active_kid(self) -> str:
+        return str(self._key.kid)
+
     def jwks(self) -> dict[str, Any]:
-        return {"keys": [self._key.as_dict(private=False) | {"use": "sig", "alg": ALGORITHMS[0]}]}
+        return {
+            "keys": [
+                k.as_dict(private=False) | {"use": "sig", "alg": ALGORITHMS[0]} for k in self._keys
+            ]
+        }
 
     def _sign(self, typ: str, claims: dict[str, Any], ttl_s: int) -> tuple[str, int]:
         now = int(time.time())

@@ -8,8 +8,10 @@ from govnet.villageroom.v1 import village_room_pb2_grpc
 from govnet_kit import catalog_replica
 from govnet_kit.consumer import DurableConsumer
 from govnet_kit.messaging import CASE_STREAM, CATALOG_STREAM
+from govnet_kit.ratelimit import FailureLimiter
 from govnet_kit.runtime import Runtime
 from govnet_kit.web import build_app, session_router
+from village_room.case import service as case_service
 from village_room.case.flows import Links, handle_status
 from village_room.case.guide import router as guide_router
 from village_room.case.router import router as case_router
@@ -32,6 +34,8 @@ def build(settings: VillageRoomSettings) -> tuple[Runtime, FastAPI]:
         description="村便民服务室: visit register, agency applications, replies.",
     )
     app.state.links = links
+    # One limiter for the HTTP and gRPC look-ups, so guessing over both counts once.
+    app.state.lookup_limiter = FailureLimiter(**case_service.LOOKUP_LIMIT)
     app.include_router(session_router())
     app.include_router(visit_router)
     app.include_router(case_router)
@@ -41,7 +45,7 @@ def build(settings: VillageRoomSettings) -> tuple[Runtime, FastAPI]:
 
 async def serve(settings: VillageRoomSettings) -> None:
     runtime, app = build(settings)
-    servicer = VillageRoomServicer(runtime)
+    servicer = VillageRoomServicer(runtime, app.state.lookup_limiter)
     catalog = DurableConsumer(
         runtime.nats,
         runtime.sessions,

@@ -66,7 +66,9 @@ async def approval_credential(
     try:
         resp = await stub.ExchangeDelegation(
             identity_pb2.ExchangeDelegationRequest(
-                subject_token=principal.token, department_code=body.department_code
+                subject_token=principal.token,
+                department_code=body.department_code,
+                on_behalf_of_staff_id=body.on_behalf_of_staff_id,
             ),
             metadata=bearer_metadata(principal.token),
             timeout=5.0,
@@ -99,7 +101,7 @@ async def decide(
             "a delegated approval credential is required (X-Approval-Credential)",
             message_zh="须持有审批授权凭证",
         )
-    credential = await runtime.verifier.approval_credential(x_approval_credential)
+    credential = await runtime.approval_credential(x_approval_credential)
     async with transaction(runtime.sessions) as session:
         record = await case_service.decide(
             session,
@@ -115,6 +117,8 @@ async def decide(
     return DecisionOut(
         case_number=case_number,
         status=case_pb2.CaseStatus.Name(record.status),
+        decided_by=record.decided_by,
+        on_behalf_of=credential.on_behalf_of,
         result_document_number=record.result_document_number,
         document_title=record.document_title,
         document_text=record.document_text,

@@ -24,6 +24,9 @@ class CaseOut(BaseModel):
 class DecisionOut(BaseModel):
     case_number: str
     status: str
+    decided_by: str
+    # The post holder a substitute acted for (L7): the record shows both.
+    on_behalf_of: str
     result_document_number: str
     document_title: str
     document_text: str
@@ -31,6 +34,8 @@ class DecisionOut(BaseModel):
 
 class CredentialIn(BaseModel):
     department_code: str = Field(min_length=1, max_length=50)
+    # Set by a named substitute acting for the post holder (L7).
+    on_behalf_of_staff_id: str = Field(default="", max_length=36)
 
 
 class CredentialOut(BaseModel):

@@ -21,6 +21,8 @@ class Staff(Base):
     department_code: Mapped[str] = mapped_column(String(50), default="")
     roles: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -38,4 +40,42 @@ class Delegation(Base):
     valid_from: Mapped[datetime]
     valid_until: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str] = mapped_column(String(500), default="")
+    granted_by: Mapped[str] = mapped_column(String(36), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Substitution(Base):
+    """Same-post substitution (L7): a named substitute acts for the holder for a period."""
+
+    __tablename__ = "substitution"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    holder_id: Mapped[str] = mapped_column(String(36), index=True)
+    substitute_id: Mapped[str] = mapped_column(String(36), index=True)
+    department_code: Mapped[str] = mapped_column(String(50))
+    valid_from: Mapped[datetime]
+    valid_until: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    named_by: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IntegrationClient(Base):
+    """Another government system (A3): client credentials scoped to RPCs, places and subjects."""
+
+    __tablename__ = "integration_client"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    client_id: Mapped[str] = mapped_column(String(100), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))
+    # Full gRPC method names, e.g. "/govnet.citycenter.v1.CityCenterService/ListCatalogItems".
+    methods: Mapped[list[str]] = mapped_column(JSON, default=list)
+    places: Mapped[list[str]] = mapped_column(JSON, default=list)
+    subjects: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Sandbox credentials work against demo data only.
+    sandbox: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_by: Mapped[str] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

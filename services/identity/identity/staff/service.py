@@ -1,47 +1,78 @@
-"""Sign-in, service tokens and the exchange of a delegation for an approval credential."""
+"""Staff accounts: sign-in with lockout, service tokens, and the administrators' keeping of
+accounts (create, suspend, re-scope). Only identity checks passwords (decision 8)."""
 
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
-from datetime import datetime
+import secrets
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from govnet_kit import audit
 from govnet_kit.auth import Principal
 from govnet_kit.db import utcnow
-from govnet_kit.errors import InvalidArgument, PermissionDenied, Unauthenticated
-from identity.staff.models import Delegation, Staff
-from identity.tokens import Signer
+from govnet_kit.errors import Conflict, InvalidArgument, NotFound, PermissionDenied, Unauthenticated
+from identity.delegation.service import publish_revoked
+from identity.staff.models import IntegrationClient, Staff
+from identity.tokens import IssuedToken, Refused, Signer
 
 _hasher = PasswordHasher()
 # Verified against when the user name is unknown, so both paths cost the same time.
 _DUMMY_HASH = _hasher.hash("govnet-no-such-user")
+# Brute force: after this many wrong passwords in a row the account waits (rate limit).
+MAX_FAILED_SIGN_INS = 5
+LOCKOUT = timedelta(minutes=15)
+TIERS = {"village", "town", "city"}
+ROLES = {
+    "village_staff",
+    "town_window",
+    "chief_representative",
+    "department_head",
+    "supervisor",
+    "administrator",
+}
+MIN_PASSWORD = 12
 
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-@dataclass(frozen=True)
-class IssuedToken:
-    token: str
-    expires_at: int
-
-
 async def sign_in(
     *, session: AsyncSession, signer: Signer, username: str, password: str, ttl_s: int
-) -> tuple[Staff, IssuedToken]:
+) -> tuple[Staff, IssuedToken] | Refused:
+    """A refusal is returned, not raised, so that the failed count and its audit entry commit."""
     staff = await session.scalar(select(Staff).where(Staff.username == username))
+    now = utcnow()
+    if staff is not None and staff.locked_until is not None and staff.locked_until > now:
+        await audit.append(session, actor=f"staff:{staff.id}", action="sign_in.locked")
+        return Refused(
+            Unauthenticated(
+                "too many wrong passwords; try again later",
+                message_zh="密码错误次数过多，请稍后再试",
+            )
+        )
     try:
         _hasher.verify(staff.password_hash if staff else _DUMMY_HASH, password)
+        verified = staff is not None
     except (VerificationError, InvalidHashError):
-        staff = None
-    if staff is None or not staff.active:
-        raise Unauthenticated("wrong user name or password", message_zh="用户名或密码错误")
+        verified = False
+    if not verified or staff is None or not staff.active:
+        if staff is not None:
+            staff.failed_sign_ins += 1
+            if staff.failed_sign_ins >= MAX_FAILED_SIGN_INS:
+                staff.locked_until = now + LOCKOUT
+                staff.failed_sign_ins = 0
+            await audit.append(session, actor=f"staff:{staff.id}", action="sign_in.refused")
+        return Refused(
+            Unauthenticated("wrong user name or password", message_zh="用户名或密码错误")
+        )
+    staff.failed_sign_ins = 0
+    staff.locked_until = None
     token, exp = signer.access_token(
         {
             "sub": staff.id,
@@ -56,62 +87,218 @@ async def sign_in(
     return staff, IssuedToken(token, exp)
 
 
-def issue_service_token(
-    *, signer: Signer, clients: dict[str, str], client_id: str, client_secret: str, ttl_s: int
+async def issue_service_token(
+    *,
+    session: AsyncSession,
+    signer: Signer,
+    clients: dict[str, str],
+    client_id: str,
+    client_secret: str,
+    ttl_s: int,
 ) -> IssuedToken:
+    """govnet's own services (configured secrets), or a registered integration client (A3)."""
     expected = clients.get(client_id)
-    if expected is None or not hmac.compare_digest(expected, client_secret):
+    if expected is not None:
+        if not hmac.compare_digest(expected, client_secret):
+            raise Unauthenticated("unknown client or wrong secret", message_zh="客户端认证失败")
+        token, exp = signer.access_token(
+            {"sub": f"service:{client_id}", "kind": "service", "roles": ["service"]}, ttl_s
+        )
+        return IssuedToken(token, exp)
+    client = await session.scalar(
+        select(IntegrationClient).where(IntegrationClient.client_id == client_id)
+    )
+    try:
+        _hasher.verify(client.secret_hash if client else _DUMMY_HASH, client_secret)
+        verified = client is not None and client.active
+    except (VerificationError, InvalidHashError):
+        verified = False
+    if not verified or client is None:
         raise Unauthenticated("unknown client or wrong secret", message_zh="客户端认证失败")
     token, exp = signer.access_token(
-        {"sub": f"service:{client_id}", "kind": "service", "roles": ["service"]}, ttl_s
+        {
+            "sub": f"client:{client.client_id}",
+            "kind": "integration",
+            "methods": client.methods,
+            "places": client.places,
+            "subjects": client.subjects,
+            "sandbox": client.sandbox,
+        },
+        ttl_s,
     )
     return IssuedToken(token, exp)
 
 
-async def active_delegation(
-    *, session: AsyncSession, department_code: str, representative_id: str, at: datetime
-) -> Delegation | None:
-    return await session.scalar(
-        select(Delegation)
-        .where(
-            Delegation.department_code == department_code,
-            Delegation.representative_id == representative_id,
-            Delegation.revoked_at.is_(None),
-            Delegation.valid_from <= at,
-            Delegation.valid_until > at,
-        )
-        .order_by(Delegation.valid_until.desc())
+async def register_client(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    name: str,
+    methods: list[str],
+    places: list[str],
+    subjects: list[str],
+    sandbox: bool,
+) -> tuple[IntegrationClient, str]:
+    """Returns the client and its secret, shown this once and stored only as a hash."""
+    _require_admin(actor)
+    if not name:
+        raise InvalidArgument("name is required", field="name")
+    if not methods or any(not m.startswith("/govnet.") for m in methods):
+        raise InvalidArgument("name the govnet RPCs the client may call", field="methods")
+    for place in places:
+        if not (len(place) == 12 and place.isdigit()):
+            raise InvalidArgument(f"{place} is not a 12-digit division code", field="places")
+    secret = secrets.token_urlsafe(32)
+    client = IntegrationClient(
+        client_id=f"{'sandbox' if sandbox else 'client'}-{secrets.token_hex(6)}",
+        secret_hash=_hasher.hash(secret),
+        name=name,
+        methods=sorted(set(methods)),
+        places=sorted(set(places)),
+        subjects=sorted(set(subjects)),
+        sandbox=sandbox,
+        created_by=actor.subject,
     )
-
-
-async def exchange_delegation(
-    *, session: AsyncSession, signer: Signer, actor: Principal, department_code: str, ttl_s: int
-) -> tuple[Delegation, IssuedToken]:
-    """RFC 8693-style exchange: the department is the subject, the representative the actor."""
-    if actor.kind != "staff":
-        raise PermissionDenied("only staff hold delegations", message_zh="仅工作人员可持有授权")
-    if not department_code:
-        raise InvalidArgument("department_code is required", field="department_code")
-    now = utcnow()
-    delegation = await active_delegation(
-        session=session, department_code=department_code, representative_id=actor.subject, at=now
-    )
-    if delegation is None:
-        raise PermissionDenied(
-            f"no valid delegation from department {department_code}",
-            message_zh="没有该部门有效的审批授权",
-        )
-    # A credential never outlives the delegation it comes from.
-    ttl = min(ttl_s, int((delegation.valid_until - now).total_seconds()))
-    token, exp = signer.approval_credential(
-        {
-            "sub": f"dept:{department_code}",
-            "act": {"sub": actor.subject},
-            "items": delegation.item_codes,
-            "all_items": delegation.all_items,
-            "tier": delegation.tier,
-            "delegation": delegation.id,
+    session.add(client)
+    await session.flush()
+    await audit.append(
+        session,
+        actor=f"staff:{actor.subject}",
+        action="integration_client.registered",
+        subject_ref=f"client:{client.client_id}",
+        data={
+            "methods": client.methods,
+            "places": client.places,
+            "subjects": client.subjects,
+            "sandbox": sandbox,
         },
-        ttl,
     )
-    return delegation, IssuedToken(token, exp)
+    return client, secret
+
+
+def _require_admin(actor: Principal) -> None:
+    if not actor.has_role("administrator"):
+        raise PermissionDenied("administrators only", message_zh="仅限管理员")
+
+
+def _check_scope(tier: str, place_code: str, roles: list[str]) -> None:
+    if tier not in TIERS:
+        raise InvalidArgument("tier must be village, town or city", field="tier")
+    if not (len(place_code) == 12 and place_code.isdigit()):
+        raise InvalidArgument("place_code must be a 12-digit division code", field="place_code")
+    unknown = set(roles) - ROLES
+    if unknown:
+        raise InvalidArgument(f"unknown roles: {sorted(unknown)}", field="roles")
+
+
+async def create_staff(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    username: str,
+    password: str,
+    display_name: str,
+    tier: str,
+    place_code: str,
+    department_code: str,
+    roles: list[str],
+) -> Staff:
+    _require_admin(actor)
+    if not username:
+        raise InvalidArgument("username is required", field="username")
+    if len(password) < MIN_PASSWORD:
+        raise InvalidArgument(
+            f"password needs at least {MIN_PASSWORD} characters", field="password"
+        )
+    _check_scope(tier, place_code, roles)
+    if await session.scalar(select(Staff.id).where(Staff.username == username)):
+        raise Conflict(f"user name {username} is taken", message_zh="用户名已存在")
+    staff = Staff(
+        username=username,
+        password_hash=hash_password(password),
+        display_name=display_name or username,
+        tier=tier,
+        place_code=place_code,
+        department_code=department_code,
+        roles=sorted(set(roles)),
+    )
+    session.add(staff)
+    await session.flush()
+    await audit.append(
+        session,
+        actor=f"staff:{actor.subject}",
+        action="staff.created",
+        subject_ref=f"staff:{staff.id}",
+        data={
+            "tier": tier,
+            "place": place_code,
+            "department": department_code,
+            "roles": staff.roles,
+        },
+    )
+    return staff
+
+
+async def _get(session: AsyncSession, staff_id: str) -> Staff:
+    staff = await session.get(Staff, staff_id)
+    if staff is None:
+        raise NotFound(f"no staff account {staff_id}", field="staff_id")
+    return staff
+
+
+async def suspend_staff(
+    session: AsyncSession, *, actor: Principal, staff_id: str, reason: str
+) -> Staff:
+    """Suspension also withdraws every credential the account holds, everywhere (NATS)."""
+    _require_admin(actor)
+    staff = await _get(session, staff_id)
+    if staff.active:
+        staff.active = False
+        publish_revoked(session, staff_id=staff.id, reason=reason[:500])
+        await audit.append(
+            session,
+            actor=f"staff:{actor.subject}",
+            action="staff.suspended",
+            subject_ref=f"staff:{staff.id}",
+            data={"reason": reason[:500]},
+        )
+    return staff
+
+
+async def rescope_staff(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    staff_id: str,
+    tier: str,
+    place_code: str,
+    department_code: str,
+    roles: list[str],
+) -> Staff:
+    _require_admin(actor)
+    _check_scope(tier, place_code, roles)
+    staff = await _get(session, staff_id)
+    before = {
+        "tier": staff.tier,
+        "place": staff.place_code,
+        "department": staff.department_code,
+        "roles": staff.roles,
+    }
+    staff.tier, staff.place_code, staff.department_code = tier, place_code, department_code
+    staff.roles = sorted(set(roles))
+    await audit.append(
+        session,
+        actor=f"staff:{actor.subject}",
+        action="staff.rescoped",
+        subject_ref=f"staff:{staff.id}",
+        data={
+            "before": before,
+            "after": {
+                "tier": tier,
+                "place": place_code,
+                "department": department_code,
+                "roles": staff.roles,
+            },
+        },
+    )
+    return staff

@@ -1,16 +1,23 @@
-"""IdentityService over gRPC: parses, calls one service function, converts (rule 4)."""
+"""IdentityService over gRPC: parses, calls one service function, converts (rule 4).
+Refusals that must be recorded are committed first, then raised."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from govnet.identity.v1 import identity_pb2, identity_pb2_grpc
-from govnet_kit.db import transaction
+from govnet_kit.cases import from_ts, ts
+from govnet_kit.db import transaction, utcnow
 from govnet_kit.errors import InvalidArgument
+from govnet_kit.grpcutil import current_principal
 from govnet_kit.runtime import Runtime
 from identity.config import IdentitySettings
+from identity.delegation import service as delegation_service
 from identity.staff import service
-from identity.tokens import Signer
+from identity.staff.models import Delegation, Staff
+from identity.tokens import Refused, Signer
 
 PUBLIC_METHODS = frozenset(
     {
@@ -24,6 +31,39 @@ def _ts(seconds: int) -> Timestamp:
     return Timestamp(seconds=seconds)
 
 
+def _period(request, field_from: str, field_until: str) -> tuple[datetime, datetime]:  # type: ignore[no-untyped-def]
+    if not request.HasField(field_until):
+        raise InvalidArgument(f"{field_until} is required", field=field_until)
+    start = from_ts(getattr(request, field_from)) if request.HasField(field_from) else utcnow()
+    return start, from_ts(getattr(request, field_until))
+
+
+def _staff_out(staff: Staff) -> identity_pb2.StaffAccount:
+    return identity_pb2.StaffAccount(
+        id=staff.id,
+        username=staff.username,
+        display_name=staff.display_name,
+        tier=staff.tier,
+        place_code=staff.place_code,
+        department_code=staff.department_code,
+        roles=staff.roles,
+        active=staff.active,
+    )
+
+
+def _delegation_out(d: Delegation) -> identity_pb2.Delegation:
+    return identity_pb2.Delegation(
+        id=d.id,
+        department_code=d.department_code,
+        representative_id=d.representative_id,
+        item_codes=d.item_codes,
+        all_items=d.all_items,
+        tier=d.tier,
+        valid_from=ts(d.valid_from),
+        valid_until=ts(d.valid_until),
+    )
+
+
 class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
     def __init__(self, runtime: Runtime, signer: Signer):
         self._rt = runtime
@@ -34,13 +74,16 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         if not request.username:
             raise InvalidArgument("username is required", field="username")
         async with transaction(self._rt.sessions) as session:
-            staff, issued = await service.sign_in(
+            outcome = await service.sign_in(
                 session=session,
                 signer=self._signer,
                 username=request.username,
                 password=request.password,
                 ttl_s=self._settings.access_token_ttl_s,
             )
+        if isinstance(outcome, Refused):
+            raise outcome.error
+        staff, issued = outcome
         return identity_pb2.SignInResponse(
             access_token=issued.token,
             expires_at=_ts(issued.expires_at),
@@ -55,13 +98,17 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
     async def IssueServiceToken(self, request, context):  # type: ignore[no-untyped-def]
         if not request.client_id:
             raise InvalidArgument("client_id is required", field="client_id")
-        issued = service.issue_service_token(
-            signer=self._signer,
-            clients={k: v.get_secret_value() for k, v in self._settings.service_clients.items()},
-            client_id=request.client_id,
-            client_secret=request.client_secret,
-            ttl_s=self._settings.service_token_ttl_s,
-        )
+        async with transaction(self._rt.sessions) as session:
+            issued = await service.issue_service_token(
+                session=session,
+                signer=self._signer,
+                clients={
+                    k: v.get_secret_value() for k, v in self._settings.service_clients.items()
+                },
+                client_id=request.client_id,
+                client_secret=request.client_secret,
+                ttl_s=self._settings.service_token_ttl_s,
+            )
         return identity_pb2.IssueServiceTokenResponse(
             access_token=issued.token, expires_at=_ts(issued.expires_at)
         )
@@ -71,16 +118,140 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             raise InvalidArgument("subject_token is required", field="subject_token")
         actor = await self._rt.verifier.principal(request.subject_token)
         async with transaction(self._rt.sessions) as session:
-            delegation, issued = await service.exchange_delegation(
-                session=session,
+            outcome = await delegation_service.exchange(
+                session,
                 signer=self._signer,
                 actor=actor,
                 department_code=request.department_code,
+                on_behalf_of=request.on_behalf_of_staff_id,
                 ttl_s=self._settings.approval_credential_ttl_s,
             )
+        self._rt.committed()
+        if isinstance(outcome, Refused):
+            raise outcome.error
+        delegation, issued = outcome
         return identity_pb2.ExchangeDelegationResponse(
             approval_credential=issued.token,
             expires_at=_ts(issued.expires_at),
             item_codes=delegation.item_codes,
             all_items=delegation.all_items,
+        )
+
+    async def GrantDelegation(self, request, context):  # type: ignore[no-untyped-def]
+        start, end = _period(request, "valid_from", "valid_until")
+        async with transaction(self._rt.sessions) as session:
+            delegation = await delegation_service.grant(
+                session,
+                actor=current_principal(),
+                department_code=request.department_code,
+                representative_id=request.representative_id,
+                item_codes=list(request.item_codes),
+                all_items=request.all_items,
+                tier=request.tier or "city",
+                valid_from=start,
+                valid_until=end,
+            )
+            out = _delegation_out(delegation)
+        return identity_pb2.GrantDelegationResponse(delegation=out)
+
+    async def RevokeDelegation(self, request, context):  # type: ignore[no-untyped-def]
+        async with transaction(self._rt.sessions) as session:
+            delegation = await delegation_service.revoke(
+                session,
+                actor=current_principal(),
+                delegation_id=request.delegation_id,
+                reason=request.reason,
+            )
+            revoked_at = delegation.revoked_at
+        self._rt.committed()
+        return identity_pb2.RevokeDelegationResponse(revoked_at=ts(revoked_at))
+
+    async def NameSubstitute(self, request, context):  # type: ignore[no-untyped-def]
+        start, end = _period(request, "valid_from", "valid_until")
+        async with transaction(self._rt.sessions) as session:
+            substitution = await delegation_service.name_substitute(
+                session,
+                actor=current_principal(),
+                holder_id=request.holder_id,
+                substitute_id=request.substitute_id,
+                department_code=request.department_code,
+                valid_from=start,
+                valid_until=end,
+            )
+        return identity_pb2.NameSubstituteResponse(substitution_id=substitution.id)
+
+    async def EndSubstitution(self, request, context):  # type: ignore[no-untyped-def]
+        async with transaction(self._rt.sessions) as session:
+            substitution = await delegation_service.end_substitution(
+                session, actor=current_principal(), substitution_id=request.substitution_id
+            )
+            ended_at = substitution.ended_at
+        self._rt.committed()
+        return identity_pb2.EndSubstitutionResponse(ended_at=ts(ended_at))
+
+    async def CheckGrant(self, request, context):  # type: ignore[no-untyped-def]
+        current_principal().require_service("city-center", "town-hall", "village-room")
+        if not request.delegation_id:
+            raise InvalidArgument("delegation_id is required", field="delegation_id")
+        async with transaction(self._rt.sessions) as session:
+            valid, reason = await delegation_service.check(
+                session,
+                delegation_id=request.delegation_id,
+                substitution_id=request.substitution_id,
+            )
+        return identity_pb2.CheckGrantResponse(valid=valid, reason=reason)
+
+    async def CreateStaff(self, request, context):  # type: ignore[no-untyped-def]
+        async with transaction(self._rt.sessions) as session:
+            staff = await service.create_staff(
+                session,
+                actor=current_principal(),
+                username=request.username,
+                password=request.password,
+                display_name=request.display_name,
+                tier=request.tier,
+                place_code=request.place_code,
+                department_code=request.department_code,
+                roles=list(request.roles),
+            )
+            out = _staff_out(staff)
+        return identity_pb2.CreateStaffResponse(staff=out)
+
+    async def SuspendStaff(self, request, context):  # type: ignore[no-untyped-def]
+        async with transaction(self._rt.sessions) as session:
+            staff = await service.suspend_staff(
+                session, actor=current_principal(), staff_id=request.staff_id, reason=request.reason
+            )
+            out = _staff_out(staff)
+        self._rt.committed()
+        return identity_pb2.SuspendStaffResponse(staff=out)
+
+    async def RescopeStaff(self, request, context):  # type: ignore[no-untyped-def]
+        async with transaction(self._rt.sessions) as session:
+            staff = await service.rescope_staff(
+                session,
+                actor=current_principal(),
+                staff_id=request.staff_id,
+                tier=request.tier,
+                place_code=request.place_code,
+                department_code=request.department_code,
+                roles=list(request.roles),
+            )
+            out = _staff_out(staff)
+        return identity_pb2.RescopeStaffResponse(staff=out)
+
+    async def RegisterIntegrationClient(self, request, context):  # type: ignore[no-untyped-def]
+        async with transaction(self._rt.sessions) as session:
+            client, secret = await service.register_client(
+                session,
+                actor=current_principal(),
+                name=request.name,
+                methods=list(request.methods),
+                places=list(request.places),
+                subjects=list(request.subjects),
+                sandbox=request.sandbox,
+            )
+            client_id = client.client_id
+        return identity_pb2.RegisterIntegrationClientResponse(
+            client_id=client_id, client_secret=secret
         )

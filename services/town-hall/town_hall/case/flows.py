@@ -24,7 +24,11 @@ class CityLink:
         transfer = case_pb2.CaseTransfer.FromString(payload)
         await self._stub.SubmitCase(
             city_center_pb2.SubmitCaseRequest(transfer=transfer),
-            metadata=await self._rt.service_tokens.metadata(),
+            metadata=await self._rt.service_tokens.metadata(
+                case_number=transfer.case_number,
+                acting_user=f"staff:{transfer.acting_staff_id}",
+                represented_party=transfer.applicant_ref,
+            ),
             timeout=10.0,
         )
         await case_service.escalated(session, case_number=transfer.case_number)
@@ -32,7 +36,7 @@ class CityLink:
     async def fetch_decision(self, session: AsyncSession, payload: bytes) -> case_pb2.Decision:
         resp = await self._stub.GetDecision(
             city_center_pb2.GetDecisionRequest(case_number=payload.decode()),
-            metadata=await self._rt.service_tokens.metadata(),
+            metadata=await self._rt.service_tokens.metadata(case_number=payload.decode()),
             timeout=10.0,
         )
         await case_service.store_decision(session, decision=resp.decision)

@@ -28,16 +28,17 @@ class Links:
         self.town = town_hall_pb2_grpc.TownHallServiceStub(runtime.channel_to(town_target))
         self.notify = notify_pb2_grpc.NotifyServiceStub(runtime.channel_to(notify_target))
 
-    async def _metadata(self) -> tuple[tuple[str, str], ...]:
-        return await self._rt.service_tokens.metadata()
-
     async def transmit(self, session: AsyncSession, payload: bytes) -> None:
         case_number = payload.decode()
         case = await case_service.get_case(session, case_number)
         transfer = await case_service.transfer_for(session, case_number, case.place_code)
         await self.town.SubmitCase(
             town_hall_pb2.SubmitCaseRequest(transfer=transfer),
-            metadata=await self._metadata(),
+            metadata=await self._rt.service_tokens.metadata(
+                case_number=case_number,
+                acting_user=f"staff:{transfer.acting_staff_id}",
+                represented_party=transfer.applicant_ref,
+            ),
             timeout=10.0,
         )
         await case_service.transmitted(session, case_number=case_number)
@@ -64,14 +65,14 @@ class Links:
                     ),
                 ],
             ),
-            metadata=await self._metadata(),
+            metadata=await self._rt.service_tokens.metadata(case_number=case.case_number),
             timeout=10.0,
         )
 
     async def fetch_decision(self, session: AsyncSession, payload: bytes) -> None:
         resp = await self.town.GetDecision(
             town_hall_pb2.GetDecisionRequest(case_number=payload.decode()),
-            metadata=await self._metadata(),
+            metadata=await self._rt.service_tokens.metadata(case_number=payload.decode()),
             timeout=10.0,
         )
         await case_service.record_reply(session, decision=resp.decision)
@@ -79,7 +80,7 @@ class Links:
     async def notifications(self, case_number: str) -> list[notify_pb2.Notification]:
         resp = await self.notify.ListNotifications(
             notify_pb2.ListNotificationsRequest(case_number=case_number),
-            metadata=await self._metadata(),
+            metadata=await self._rt.service_tokens.metadata(case_number=case_number),
             timeout=5.0,
         )
         return list(resp.notifications)

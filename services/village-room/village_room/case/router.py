@@ -185,11 +185,16 @@ async def notifications(
 
 @router.get("/public/cases/{case_number}", response_model=PublicCaseOut, tags=["public"])
 async def public_case(
-    case_number: str, runtime: CurrentRuntime, query_code: str = Query(min_length=4, max_length=20)
+    case_number: str,
+    runtime: CurrentRuntime,
+    request: Request,
+    query_code: str = Query(min_length=4, max_length=20),
 ) -> PublicCaseOut:
     """Public on purpose: the applicant follows the case with the number and query code from the slip."""
     async with transaction(runtime.sessions) as session:
-        case = await case_service.find_by_query_code(session, case_number, query_code)
+        case = await case_service.find_by_query_code(
+            session, case_number, query_code, limiter=request.app.state.lookup_limiter
+        )
     return PublicCaseOut(
         case_number=case.case_number,
         item_code=case.item_code,

@@ -18,6 +18,7 @@ from govnet_kit import audit, calls, catalog_replica
 from govnet_kit.cases import emit_status, ts
 from govnet_kit.db import utcnow
 from govnet_kit.errors import Conflict, NotFound
+from govnet_kit.ratelimit import FailureLimiter
 from govnet_kit.worktime import SHANGHAI, WorkCalendar
 from village_room.case.models import (
     Applicant,
@@ -38,6 +39,8 @@ DECIDED = {
 TRANSMIT = "transmit"
 REGISTER_RECIPIENTS = "register_recipients"
 FETCH_DECISION = "fetch_decision"
+# Ten wrong query codes per case number in ten minutes, then the look-up waits.
+LOOKUP_LIMIT = {"limit": 10, "window": 600.0}
 QUERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
 RIGHTS_AND_OBLIGATIONS = (
@@ -239,10 +242,13 @@ async def get_case(session: AsyncSession, case_number: str) -> VillageCase:
 
 
 async def find_by_query_code(
-    session: AsyncSession, case_number: str, query_code: str
+    session: AsyncSession, case_number: str, query_code: str, *, limiter: FailureLimiter
 ) -> VillageCase:
+    """The applicant's own look-up; failures per case number are limited against guessing."""
+    limiter.check(case_number)
     case = await session.scalar(select(VillageCase).where(VillageCase.case_number == case_number))
     if case is None or not secrets.compare_digest(case.query_code, query_code.upper()):
+        limiter.failed(case_number)
         raise NotFound(
             "no case with this number and query code", message_zh="办件编号或查询码不正确"
         )
@@ -287,6 +293,7 @@ async def transfer_for(
         deadline=ts(case.deadline),
         agent_staff_id=case.agent_staff_id,
         acting_staff_id=case.agent_staff_id,
+        applicant_ref=f"applicant:{case.applicant_id}@{case.place_code}",
     )
 
 

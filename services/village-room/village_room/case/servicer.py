@@ -6,6 +6,7 @@ from govnet.common.v1 import case_pb2
 from govnet.villageroom.v1 import village_room_pb2, village_room_pb2_grpc
 from govnet_kit.db import transaction
 from govnet_kit.errors import InvalidArgument
+from govnet_kit.ratelimit import FailureLimiter
 from govnet_kit.runtime import Runtime
 from village_room.case import service as case_service
 
@@ -14,8 +15,9 @@ PUBLIC_METHODS = frozenset({"/govnet.villageroom.v1.VillageRoomService/GetCaseSt
 
 
 class VillageRoomServicer(village_room_pb2_grpc.VillageRoomServiceServicer):
-    def __init__(self, runtime: Runtime):
+    def __init__(self, runtime: Runtime, limiter: FailureLimiter):
         self._rt = runtime
+        self._limiter = limiter
 
     async def GetCaseStatus(self, request, context):  # type: ignore[no-untyped-def]
         if not request.case_number:
@@ -24,7 +26,7 @@ class VillageRoomServicer(village_room_pb2_grpc.VillageRoomServiceServicer):
             raise InvalidArgument("query_code is required", field="query_code")
         async with transaction(self._rt.sessions) as session:
             case = await case_service.find_by_query_code(
-                session, request.case_number, request.query_code
+                session, request.case_number, request.query_code, limiter=self._limiter
             )
         return village_room_pb2.GetCaseStatusResponse(
             case_number=case.case_number, status=case_pb2.CaseStatus.Name(case.status)

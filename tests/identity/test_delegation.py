@@ -1,0 +1,270 @@
+"""Delegations, substitution, revocation and staff administration in identity (A1, L7).
+Every grant, exchange, revocation and refusal lands in the audit chain."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import pytest_asyncio
+from joserfc import jwt
+from sqlalchemy import select
+
+import identity.models  # noqa: F401 - registers the service's tables
+from govnet.events.v1 import events_pb2
+from govnet_kit import audit
+from govnet_kit.auth import Principal
+from govnet_kit.db import transaction, utcnow
+from govnet_kit.errors import InvalidArgument, PermissionDenied, Unauthenticated
+from govnet_kit.grants import GRANT_REVOKED_SUBJECT
+from govnet_kit.messaging import OutboxMessage
+from identity.delegation import service as delegation
+from identity.staff import service as staff_service
+from identity.staff.models import Staff
+from identity.tokens import Refused, Signer
+from tests.dbkit import fresh_sessions
+
+CITY = "341100000000"
+PASSWORD = "correct horse battery"
+SIGNER = Signer([Signer.generate_jwk()])
+ADMIN = Principal(
+    subject="admin", kind="staff", roles=frozenset({"administrator"}), tier="city", place_code=CITY
+)
+
+
+def staff_principal(staff: Staff) -> Principal:
+    return Principal(
+        subject=staff.id,
+        kind="staff",
+        roles=frozenset(staff.roles),
+        tier=staff.tier,
+        place_code=staff.place_code,
+        department_code=staff.department_code,
+    )
+
+
+@pytest_asyncio.fixture(params=["sqlite", "postgresql"])
+async def world(request, tmp_path):
+    async with fresh_sessions(request.param, tmp_path) as sessions:
+        people = {}
+        async with transaction(sessions) as s:
+            for username, dept, roles in [
+                ("rep", "forestry", ["chief_representative"]),
+                ("deputy", "forestry", ["chief_representative"]),
+                ("head", "forestry", ["department_head"]),
+                ("water.head", "water", ["department_head"]),
+            ]:
+                people[username] = await staff_service.create_staff(
+                    s,
+                    actor=ADMIN,
+                    username=username,
+                    password=PASSWORD,
+                    display_name=username,
+                    tier="city",
+                    place_code=CITY,
+                    department_code=dept,
+                    roles=roles,
+                )
+        yield sessions, {k: staff_principal(v) for k, v in people.items()}
+
+
+async def _grant(sessions, actor, representative, **kw):
+    now = utcnow()
+    async with transaction(sessions) as s:
+        return await delegation.grant(
+            s,
+            actor=actor,
+            department_code="forestry",
+            representative_id=representative.subject,
+            item_codes=kw.get("items", []),
+            all_items=kw.get("all_items", not kw.get("items")),
+            tier="city",
+            valid_from=now - timedelta(minutes=1),
+            valid_until=now + timedelta(days=1),
+        )
+
+
+async def _exchange(sessions, actor, on_behalf_of=""):
+    async with transaction(sessions) as s:
+        return await delegation.exchange(
+            s,
+            signer=SIGNER,
+            actor=actor,
+            department_code="forestry",
+            on_behalf_of=on_behalf_of,
+            ttl_s=600,
+        )
+
+
+def _claims(token: str) -> dict:
+    return jwt.decode(token, SIGNER._key, algorithms=["Ed25519"]).claims  # noqa: SLF001
+
+
+async def test_only_the_department_head_or_an_administrator_grants(world):
+    sessions, p = world
+    with pytest.raises(PermissionDenied):
+        await _grant(sessions, p["water.head"], p["rep"])
+    with pytest.raises(PermissionDenied):
+        await _grant(sessions, p["rep"], p["rep"])
+    granted = await _grant(sessions, p["head"], p["rep"], items=["LY-0001"])
+    assert granted.item_codes == ["LY-0001"] and not granted.all_items
+
+
+async def test_exchange_names_department_as_subject_and_representative_as_actor(world):
+    sessions, p = world
+    granted = await _grant(sessions, p["head"], p["rep"], items=["LY-0001"])
+    _, issued = await _exchange(sessions, p["rep"])
+    claims = _claims(issued.token)
+    assert claims["sub"] == "dept:forestry"
+    assert claims["act"] == {"sub": p["rep"].subject}
+    assert claims["items"] == ["LY-0001"] and claims["delegation"] == granted.id
+    assert claims["exp"] - claims["iat"] <= 600
+
+
+async def test_a_substitute_credential_carries_both_names(world):
+    sessions, p = world
+    await _grant(sessions, p["head"], p["rep"])
+    async with transaction(sessions) as s:
+        substitution = await delegation.name_substitute(
+            s,
+            actor=p["rep"],
+            holder_id=p["rep"].subject,
+            substitute_id=p["deputy"].subject,
+            department_code="forestry",
+            valid_from=utcnow() - timedelta(minutes=1),
+            valid_until=utcnow() + timedelta(hours=8),
+        )
+    _, issued = await _exchange(sessions, p["deputy"], on_behalf_of=p["rep"].subject)
+    claims = _claims(issued.token)
+    assert claims["act"] == {"sub": p["deputy"].subject, "act": {"sub": p["rep"].subject}}
+    assert claims["substitution"] == substitution.id
+    # without the substitution, the deputy holds nothing
+    refused = await _exchange(sessions, p["deputy"])
+    assert isinstance(refused, Refused)
+
+
+async def test_revocation_stops_new_credentials_is_pushed_and_fails_the_check(world):
+    sessions, p = world
+    granted = await _grant(sessions, p["head"], p["rep"])
+    async with transaction(sessions) as s:
+        assert await delegation.check(s, delegation_id=granted.id, substitution_id="") == (True, "")
+        await delegation.revoke(
+            s, actor=p["head"], delegation_id=granted.id, reason="left the post"
+        )
+    refused = await _exchange(sessions, p["rep"])
+    assert isinstance(refused, Refused) and isinstance(refused.error, PermissionDenied)
+    async with sessions() as s:
+        assert await delegation.check(s, delegation_id=granted.id, substitution_id="") == (
+            False,
+            "delegation revoked",
+        )
+        pushed = (
+            await s.scalars(
+                select(OutboxMessage).where(OutboxMessage.subject == GRANT_REVOKED_SUBJECT)
+            )
+        ).all()
+        actions = [
+            e.action
+            for e in (
+                await s.scalars(select(audit.AuditEntry).order_by(audit.AuditEntry.seq))
+            ).all()
+        ]
+        assert (await audit.verify(s)).ok
+    assert [events_pb2.GrantRevoked.FromString(m.payload).delegation_id for m in pushed] == [
+        granted.id
+    ]
+    assert {"delegation.granted", "delegation.revoked", "credential.refused"} <= set(actions)
+
+
+async def test_an_ended_substitution_fails_the_check(world):
+    sessions, p = world
+    granted = await _grant(sessions, p["head"], p["rep"])
+    async with transaction(sessions) as s:
+        substitution = await delegation.name_substitute(
+            s,
+            actor=p["head"],
+            holder_id=p["rep"].subject,
+            substitute_id=p["deputy"].subject,
+            department_code="forestry",
+            valid_from=utcnow() - timedelta(minutes=1),
+            valid_until=utcnow() + timedelta(hours=8),
+        )
+    async with transaction(sessions) as s:
+        await delegation.end_substitution(s, actor=p["rep"], substitution_id=substitution.id)
+    async with sessions() as s:
+        valid, reason = await delegation.check(
+            s, delegation_id=granted.id, substitution_id=substitution.id
+        )
+    assert (valid, reason) == (False, "substitution ended")
+    assert isinstance(
+        await _exchange(sessions, p["deputy"], on_behalf_of=p["rep"].subject), Refused
+    )
+
+
+async def test_suspension_withdraws_the_representatives_grants(world):
+    sessions, p = world
+    granted = await _grant(sessions, p["head"], p["rep"])
+    async with transaction(sessions) as s:
+        await staff_service.suspend_staff(
+            s, actor=ADMIN, staff_id=p["rep"].subject, reason="audit finding"
+        )
+    async with sessions() as s:
+        assert await delegation.check(s, delegation_id=granted.id, substitution_id="") == (
+            False,
+            "representative suspended",
+        )
+    assert isinstance(await _exchange(sessions, p["rep"]), Refused)
+
+
+async def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(world):
+    sessions, _ = world
+    for _ in range(staff_service.MAX_FAILED_SIGN_INS):
+        async with transaction(sessions) as s:
+            outcome = await staff_service.sign_in(
+                session=s, signer=SIGNER, username="rep", password="wrong", ttl_s=60
+            )
+        assert isinstance(outcome, Refused)
+    async with transaction(sessions) as s:
+        outcome = await staff_service.sign_in(
+            session=s, signer=SIGNER, username="rep", password=PASSWORD, ttl_s=60
+        )
+    assert isinstance(outcome, Refused) and isinstance(outcome.error, Unauthenticated)
+    assert "稍后" in outcome.error.message_zh
+    async with transaction(sessions) as s:
+        staff = await s.scalar(select(Staff).where(Staff.username == "head"))
+        ok = await staff_service.sign_in(
+            session=s, signer=SIGNER, username="head", password=PASSWORD, ttl_s=60
+        )
+    assert not isinstance(ok, Refused) and ok[0].id == staff.id
+
+
+async def test_staff_administration_is_for_administrators_and_validated(world):
+    sessions, p = world
+    async with transaction(sessions) as s:
+        with pytest.raises(PermissionDenied):
+            await staff_service.suspend_staff(
+                s, actor=p["head"], staff_id=p["rep"].subject, reason="x"
+            )
+    async with transaction(sessions) as s:
+        with pytest.raises(InvalidArgument) as err:
+            await staff_service.rescope_staff(
+                s,
+                actor=ADMIN,
+                staff_id=p["rep"].subject,
+                tier="county",
+                place_code=CITY,
+                department_code="",
+                roles=[],
+            )
+    assert err.value.field == "tier"
+    async with transaction(sessions) as s:
+        moved = await staff_service.rescope_staff(
+            s,
+            actor=ADMIN,
+            staff_id=p["rep"].subject,
+            tier="town",
+            place_code="341102101000",
+            department_code="",
+            roles=["town_window"],
+        )
+    assert (moved.tier, moved.place_code, moved.roles) == ("town", "341102101000", ["town_window"])
