@@ -1,3 +1,4 @@
+import sys
 from pathlib import Path
 
 from city_center.config import get_settings
@@ -5,6 +6,12 @@ from govnet_kit.cli import run_cli
 
 
 def main() -> None:
+    from city_center.catalog import cli as catalog_cli
+
+    # The catalog's own commands; migrate, serve and seed-demo are the kit's.
+    if len(sys.argv) > 1 and sys.argv[1] in catalog_cli.COMMANDS:
+        sys.exit(catalog_cli.run(sys.argv[1:], get_settings()))
+
     from city_center.main import serve
     from city_center.seed import seed_demo
 

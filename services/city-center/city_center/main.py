@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from city_center.case.router import router as case_router
 from city_center.case.servicer import PUBLIC_METHODS, CityCenterServicer
+from city_center.catalog.admin_router import router as catalog_admin_router
 from city_center.catalog.router import router as catalog_router
 from city_center.config import CityCenterSettings
 from govnet.citycenter.v1 import city_center_pb2_grpc
@@ -22,6 +23,7 @@ def build(settings: CityCenterSettings) -> tuple[Runtime, FastAPI]:
     )
     app.include_router(session_router())
     app.include_router(catalog_router)
+    app.include_router(catalog_admin_router)
     app.include_router(case_router)
     return runtime, app
 

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from city_center.case import service as case_service
-from city_center.catalog import service as catalog_service
+from city_center.catalog.servicer import CATALOG_PUBLIC_METHODS, CatalogRpcs
 from govnet.citycenter.v1 import city_center_pb2, city_center_pb2_grpc
 from govnet_kit.db import transaction
 from govnet_kit.errors import InvalidArgument
 from govnet_kit.grpcutil import current_principal
 from govnet_kit.runtime import Runtime
 
-PUBLIC_METHODS = frozenset({"/govnet.citycenter.v1.CityCenterService/ListCatalogItems"})
+PUBLIC_METHODS = CATALOG_PUBLIC_METHODS
 
 
-class CityCenterServicer(city_center_pb2_grpc.CityCenterServiceServicer):
+class CityCenterServicer(CatalogRpcs, city_center_pb2_grpc.CityCenterServiceServicer):
     def __init__(self, runtime: Runtime):
         self._rt = runtime
 
@@ -41,8 +41,3 @@ class CityCenterServicer(city_center_pb2_grpc.CityCenterServiceServicer):
         return city_center_pb2.GetDecisionResponse(
             decision=case_service.decision_message(case, record)
         )
-
-    async def ListCatalogItems(self, request, context):  # type: ignore[no-untyped-def]
-        async with transaction(self._rt.sessions) as session:
-            items = await catalog_service.in_force(session)
-        return city_center_pb2.ListCatalogItemsResponse(items=items)
