@@ -1,41 +1,92 @@
-"""The notify process: consumes every case status change and tells the case's recipients (N1)."""
+"""The notify process: consumes every case status change, tells the case's recipients (N1) and
+delivers what it told them, in the background, by SMS, email or the in-app inbox."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from govnet.notify.v1 import notify_pb2_grpc
-from govnet_kit.consumer import DurableConsumer
+from govnet_kit.consumer import DurableConsumer, exponential_delay
+from govnet_kit.messaging import NatsLink
 from govnet_kit.runtime import Runtime
 from govnet_kit.web import build_app
 from notify.config import NotifySettings
+from notify.dead_letter import service as dead_letter_service
+from notify.notification.channels import build_channels
+from notify.notification.delivery import RetryPolicy
 from notify.notification.handlers import STATUS_SUBJECTS, handle_case_status
 from notify.notification.servicer import NotifyServicer
+from notify.notification.worker import DeliveryWorker
 
 
-def build(settings: NotifySettings) -> tuple[Runtime, FastAPI, DurableConsumer]:
+@dataclass(frozen=True)
+class Notify:
+    runtime: Runtime
+    app: FastAPI
+    consumer: DurableConsumer
+    worker: DeliveryWorker
+
+
+def retry_policy(settings: NotifySettings) -> RetryPolicy:
+    return RetryPolicy(
+        max_attempts=settings.delivery_max_attempts,
+        base=timedelta(seconds=settings.delivery_retry_base_seconds),
+        cap=timedelta(seconds=settings.delivery_retry_max_seconds),
+    )
+
+
+def status_consumer(
+    link: NatsLink,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: NotifySettings,
+    *,
+    after_commit: Callable[[], None] | None = None,
+) -> DurableConsumer:
+    """The `notify` durable consumer of every status event, with its dead-letter store."""
+    return DurableConsumer(
+        link,
+        sessions,
+        durable="notify",
+        stream="GOVNET_CASES",
+        subjects=STATUS_SUBJECTS,
+        handler=handle_case_status,
+        max_deliver=settings.consumer_max_deliver,
+        after_commit=after_commit,
+        on_dead_letter=dead_letter_service.store,
+        retry_delay=partial(exponential_delay, base=1.0, cap=30.0),
+    )
+
+
+def build(settings: NotifySettings) -> Notify:
     runtime = Runtime(settings)
     app = build_app(
         runtime,
         title="govnet notify",
         description="Tells applicants and agents of every status change of their case (N1).",
     )
-    consumer = DurableConsumer(
-        runtime.nats,
+    worker = DeliveryWorker(
         runtime.sessions,
-        durable="notify",
-        stream="GOVNET_CASES",
-        subjects=STATUS_SUBJECTS,
-        handler=handle_case_status,
+        build_channels(settings),
+        policy=retry_policy(settings),
+        rates=settings.rates(),
+        lease=timedelta(seconds=settings.delivery_lease_seconds),
+        poll=settings.delivery_poll_seconds,
     )
-    return runtime, app, consumer
+    consumer = status_consumer(runtime.nats, runtime.sessions, settings, after_commit=worker.wake)
+    return Notify(runtime=runtime, app=app, consumer=consumer, worker=worker)
 
 
 async def serve(settings: NotifySettings) -> None:
-    runtime, app, consumer = build(settings)
-    servicer = NotifyServicer(runtime)
-    await runtime.serve(
-        app,
+    notify = build(settings)
+    servicer = NotifyServicer(notify.runtime, after_commit=notify.worker.wake)
+    await notify.runtime.serve(
+        notify.app,
         register_grpc=[lambda s: notify_pb2_grpc.add_NotifyServiceServicer_to_server(servicer, s)],
-        tasks=[consumer.run],
+        tasks=[notify.consumer.run, notify.worker.run],
     )

@@ -7,18 +7,22 @@ with the unique (event_id, role) key, nothing is told twice.
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from govnet_kit.db import utcnow
 from govnet_kit.errors import InvalidArgument
 from notify.notification.models import (
     CHANNELS,
     LANGUAGES,
     ROLES,
     CaseEvent,
+    DeliveryStatus,
     Notification,
     Recipient,
 )
@@ -101,6 +105,15 @@ async def _render_missing(session: AsyncSession, *, case_number: str) -> list[No
         for recipient in recipients:
             if (event.event_id, recipient.role) in told:
                 continue
+            rendered = render(
+                status=event.status,
+                channel=recipient.channel,
+                language=recipient.language,
+                case_number=case_number,
+                tier=event.tier,
+                deadline=event.deadline,
+                result_document_number=event.result_document_number,
+            )
             created.append(
                 Notification(
                     event_id=event.event_id,
@@ -109,20 +122,19 @@ async def _render_missing(session: AsyncSession, *, case_number: str) -> list[No
                     channel=recipient.channel,
                     language=recipient.language,
                     address=recipient.address,
-                    text=render(
-                        status=event.status,
-                        language=recipient.language,
-                        case_number=case_number,
-                        tier=event.tier,
-                        deadline=event.deadline,
-                        result_document_number=event.result_document_number,
-                    ),
+                    template=rendered.template,
+                    template_version=rendered.version,
+                    subject=rendered.subject,
+                    text=rendered.text,
+                    # Due now: the delivery worker sends it once this transaction commits.
+                    status=DeliveryStatus.CREATED,
+                    next_attempt_at=utcnow(),
                 )
             )
     session.add_all(created)
     await session.flush()
     if created:
-        log.info("case %s: %d notification(s) stored", case_number, len(created))
+        log.info("case %s: %d notification(s) created", case_number, len(created))
     return created
 
 
@@ -186,3 +198,59 @@ async def list_notifications(*, session: AsyncSession, case_number: str) -> list
             )
         ).all()
     )
+
+
+MAX_INBOX_PAGE = 200
+
+
+def _page_token(n: Notification) -> str:
+    return base64.urlsafe_b64encode(f"{n.created_at.isoformat()}|{n.id}".encode()).decode()
+
+
+def _parse_page_token(token: str) -> tuple[datetime, str]:
+    try:
+        at, _, notification_id = base64.urlsafe_b64decode(token.encode()).decode().partition("|")
+        created_at = datetime.fromisoformat(at)
+    except ValueError:  # bad base64, bad UTF-8 or a bad timestamp
+        raise InvalidArgument(
+            "page_token is not one this service issued", field="page_token"
+        ) from None
+    if created_at.tzinfo is None or not notification_id:
+        raise InvalidArgument("page_token is not one this service issued", field="page_token")
+    return created_at, notification_id
+
+
+async def list_inbox(
+    *, session: AsyncSession, address: str, page_size: int = 50, page_token: str = ""
+) -> tuple[list[Notification], str]:
+    """An in-app recipient's delivered notifications, newest first, and the next page's token."""
+    address = address.strip()
+    if not address:
+        raise InvalidArgument("address is required", field="address")
+    if len(address) > MAX_ADDRESS:
+        raise InvalidArgument("address is too long", field="address")
+    if page_size < 0 or page_size > MAX_INBOX_PAGE:
+        raise InvalidArgument(f"page_size must be 0 to {MAX_INBOX_PAGE}", field="page_size")
+    size = page_size or 50
+    query = (
+        select(Notification)
+        .where(
+            Notification.address == address,
+            Notification.channel == "in_app",
+            Notification.status == DeliveryStatus.DELIVERED,
+        )
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(size + 1)
+    )
+    if page_token:
+        created_at, last_id = _parse_page_token(page_token)
+        query = query.where(
+            or_(
+                Notification.created_at < created_at,
+                and_(Notification.created_at == created_at, Notification.id < last_id),
+            )
+        )
+    rows = list((await session.scalars(query)).all())
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, _page_token(rows[-1]) if more else ""

@@ -6,6 +6,8 @@ in-app inbox to the applicant's pages (decision 8). No method is public.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from govnet.notify.v1 import notify_pb2, notify_pb2_grpc
 from govnet_kit.cases import ts
 from govnet_kit.db import transaction
@@ -31,21 +33,30 @@ _CHANNEL_ENUMS = {v: k for k, v in CHANNELS.items()}
 
 
 def _notification_pb(n: Notification) -> notify_pb2.Notification:
-    return notify_pb2.Notification(
+    pb = notify_pb2.Notification(
+        id=n.id,
         event_id=n.event_id,
         case_number=n.case_number,
         role=_ROLE_ENUMS.get(n.role, notify_pb2.RECIPIENT_ROLE_UNSPECIFIED),
         channel=_CHANNEL_ENUMS.get(n.channel, notify_pb2.CHANNEL_UNSPECIFIED),
         language=n.language,
+        subject=n.subject or "",
         text=n.text,
         status=n.status,
+        template=n.template,
+        template_version=n.template_version,
+        attempts=n.attempts,
         created_at=ts(n.created_at),
     )
+    if n.delivered_at is not None:
+        pb.delivered_at.CopyFrom(ts(n.delivered_at))
+    return pb
 
 
 class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
-    def __init__(self, runtime: Runtime):
+    def __init__(self, runtime: Runtime, *, after_commit: Callable[[], None] | None = None):
         self._rt = runtime
+        self._after_commit = after_commit
 
     async def RegisterRecipients(self, request, context):  # type: ignore[no-untyped-def]
         current_principal().require_service(*CALLERS)
@@ -62,6 +73,8 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
             registered = await service.register_recipients(
                 session=session, case_number=request.case_number, recipients=recipients
             )
+        if self._after_commit is not None:
+            self._after_commit()  # the events already stored are owed to these recipients
         return notify_pb2.RegisterRecipientsResponse(registered=registered)
 
     async def ListNotifications(self, request, context):  # type: ignore[no-untyped-def]
@@ -72,4 +85,18 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
             )
         return notify_pb2.ListNotificationsResponse(
             notifications=[_notification_pb(n) for n in notifications]
+        )
+
+    async def ListInbox(self, request, context):  # type: ignore[no-untyped-def]
+        current_principal().require_service(*CALLERS)
+        async with transaction(self._rt.sessions) as session:
+            notifications, next_token = await service.list_inbox(
+                session=session,
+                address=request.address,
+                page_size=request.page_size,
+                page_token=request.page_token,
+            )
+        return notify_pb2.ListInboxResponse(
+            notifications=[_notification_pb(n) for n in notifications],
+            next_page_token=next_token,
         )

@@ -1,74 +1,56 @@
-"""Notification texts per case status, in Chinese and English (N1).
+"""Versioned notification templates per case status and channel, in Chinese and English (N1).
 
-A text names the case and the facts of the status change, nothing about the person: the thin
-event carries no personal data (decision 2) and the text adds none. Bump TEMPLATE_VERSION when
-a text changes meaning, so stored notifications can be told apart from newly rendered ones.
+A template is named after the status it tells of (`accepted`, `approved.no_document`, ...) and
+has versions per channel: SMS short, email with a subject, in-app. A notification stores the
+name and version that rendered it; a changed text is a new version (template_texts.py).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from govnet.common.v1 import case_pb2
 from govnet_kit.worktime import SHANGHAI
-
-TEMPLATE_VERSION = 1
+from notify.notification import template_texts as texts
+from notify.notification.models import CHANNELS, LANGUAGES
 
 S = case_pb2.CaseStatus
+PLACEHOLDERS = frozenset({"case_number", "deadline", "document_number", "office"})
 
-# Template name -> language -> text. Placeholders: {case_number}, {deadline}, {document_number},
-# {office}. Every text contains {case_number}.
-TEMPLATES: dict[str, dict[str, str]] = {
-    "accepted": {
-        "zh": "您的办件{case_number}已受理，承诺办结期限为{deadline}。",
-        "en": "Your case {case_number} has been accepted; it will be decided by {deadline}.",
-    },
-    "accepted.no_deadline": {
-        "zh": "您的办件{case_number}已受理。",
-        "en": "Your case {case_number} has been accepted.",
-    },
-    "transmitted": {
-        "zh": "您的办件{case_number}已报送上级办理。",
-        "en": "Your case {case_number} has been transmitted to the next tier for handling.",
-    },
-    "received": {
-        "zh": "您的办件{case_number}已由{office}接收。",
-        "en": "Your case {case_number} has been received by the {office}.",
-    },
-    "pending_decision": {
-        "zh": "您的办件{case_number}正在审批中。",
-        "en": "Your case {case_number} is awaiting a decision.",
-    },
-    "approved": {
-        "zh": "您的办件{case_number}已批准，结果文书编号为{document_number}。",
-        "en": "Your case {case_number} has been approved; result document number {document_number}.",
-    },
-    "approved.no_document": {
-        "zh": "您的办件{case_number}已批准。",
-        "en": "Your case {case_number} has been approved.",
-    },
-    "refused": {
-        "zh": "您的办件{case_number}未予批准。不予批准决定书载明法定理由及申请行政复议、提起行政诉讼的权利和期限，请到受理点领取。",
-        "en": "Your case {case_number} has been refused. The refusal letter states the legal reason and your rights to administrative reconsideration and litigation, with their time limits; collect it where you applied.",
-    },
-    "deemed_approved": {
-        "zh": "您的办件{case_number}在办结期限内未作决定，依法视为同意。",
-        "en": "No decision was made on your case {case_number} within the time limit, so it is deemed approved.",
-    },
-    "reply_ready": {
-        "zh": "您的办件{case_number}办理结果已送达受理点，请领取。",
-        "en": "The result of your case {case_number} is ready for collection where you applied.",
-    },
-    "withdrawn": {
-        "zh": "您的办件{case_number}已撤回。",
-        "en": "Your case {case_number} has been withdrawn.",
-    },
-    # A status this version does not know yet: the recipient still hears that something changed.
-    "updated": {
-        "zh": "您的办件{case_number}办理状态已更新。",
-        "en": "The status of your case {case_number} has changed.",
-    },
-}
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    channel: str
+    version: int
+    body: dict[str, str]  # language -> text
+    subject: dict[str, str] | None = None  # language -> subject (email)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    template: str
+    version: int
+    subject: str | None
+    text: str
+
+
+def _history() -> dict[tuple[str, str], list[Template]]:
+    """(name, channel) -> its versions, oldest first."""
+    history: dict[tuple[str, str], list[Template]] = {}
+    for name, body in texts.V1.items():
+        for channel in CHANNELS:
+            history[(name, channel)] = [Template(name, channel, 1, body)]
+        history[(name, "sms")].append(Template(name, "sms", 2, texts.SMS_V2[name]))
+        email_body = {lang: body[lang] + texts.EMAIL_FOOTER[lang] for lang in LANGUAGES}
+        history[(name, "email")].append(
+            Template(name, "email", 2, email_body, subject=texts.EMAIL_V2_SUBJECTS[name])
+        )
+    return history
+
+
+TEMPLATES = _history()
 
 _BY_STATUS = {
     S.CASE_STATUS_ACCEPTED: "accepted",
@@ -88,6 +70,18 @@ OFFICES: dict[int, dict[str, str]] = {
     case_pb2.TIER_CITY: {"zh": "市行政服务中心", "en": "city administrative service center"},
 }
 _NEXT_TIER = {"zh": "上级服务机构", "en": "next tier"}
+
+
+def current(name: str, channel: str) -> Template:
+    return TEMPLATES[(name, channel)][-1]
+
+
+def version(name: str, channel: str, number: int) -> Template:
+    """A published version, e.g. to show what a stored notification was rendered from."""
+    for template in TEMPLATES[(name, channel)]:
+        if template.version == number:
+            return template
+    raise KeyError(f"{name} has no version {number} for {channel}")
 
 
 def deadline_day(deadline: datetime, language: str) -> str:
@@ -110,18 +104,32 @@ def template_name(status: int, *, has_deadline: bool, has_document: bool) -> str
 def render(
     *,
     status: int,
+    channel: str,
     language: str,
     case_number: str,
     tier: int,
     deadline: datetime | None,
     result_document_number: str,
-) -> str:
+    template_version: int | None = None,
+) -> Rendered:
+    """The status's template for the channel: its current version, or the one asked for."""
     name = template_name(
         status, has_deadline=deadline is not None, has_document=bool(result_document_number)
     )
-    return TEMPLATES[name][language].format(
-        case_number=case_number,
-        deadline=deadline_day(deadline, language) if deadline is not None else "",
-        document_number=result_document_number,
-        office=OFFICES.get(tier, _NEXT_TIER)[language],
+    chosen = (
+        current(name, channel)
+        if template_version is None
+        else version(name, channel, template_version)
+    )
+    values = {
+        "case_number": case_number,
+        "deadline": deadline_day(deadline, language) if deadline is not None else "",
+        "document_number": result_document_number,
+        "office": OFFICES.get(tier, _NEXT_TIER)[language],
+    }
+    return Rendered(
+        template=chosen.name,
+        version=chosen.version,
+        subject=chosen.subject[language].format(**values) if chosen.subject else None,
+        text=chosen.body[language].format(**values),
     )
