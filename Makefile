@@ -57,3 +57,14 @@ lock: $(BIN)/python
 
 clean:
 	rm -rf var .pytest_cache
+
+.PHONY: deploy-check manifests
+OVERLAY ?= prod
+
+## deploy-check: render every overlay, validate the manifests and parse the Dockerfiles (tests/deploy)
+deploy-check: $(STAMP)
+	$(BIN)/pytest -q tests/deploy -p no:cacheprovider
+
+## manifests: print the rendered manifests of one overlay: make manifests OVERLAY=dev|prod
+manifests:
+	@kubectl kustomize deploy/overlays/$(OVERLAY)
