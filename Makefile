@@ -68,3 +68,7 @@ deploy-check: $(STAMP)
 ## manifests: print the rendered manifests of one overlay: make manifests OVERLAY=dev|prod
 manifests:
 	@kubectl kustomize deploy/overlays/$(OVERLAY)
+
+## certs: a development CA and per-service certificates for mutual TLS on gRPC (var/certs/)
+certs: $(STAMP)
+	$(BIN)/python tools/devcerts.py var/certs

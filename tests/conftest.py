@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from harness import (
+    SERVICES,
     PgServer,
     PgUnavailable,
     Platform,
@@ -39,7 +40,13 @@ def pg_urls(pg: PgServer) -> Iterator[dict[str, str]]:
 def platform_pg(
     pg_urls: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Platform]:
-    with running_platform(tmp_path_factory.mktemp("platform-pg"), pg_urls) as platform:
+    workdir = tmp_path_factory.mktemp("platform-pg")
+    # Every process writes its spans to a file, so a test can follow one trace across them.
+    traces = {
+        f"{s.upper().replace('-', '_')}_TRACE_FILE": str(workdir / f"{s}.spans.jsonl")
+        for s in SERVICES
+    }
+    with running_platform(workdir, pg_urls, extra_env=traces) as platform:
         yield platform
 
 

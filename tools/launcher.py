@@ -45,6 +45,7 @@ DEFAULT_PORTS = {
 }
 # The other services each one calls over gRPC: <PREFIX><OTHER>_GRPC_TARGET.
 GRPC_PEERS = {
+    "identity": ("notify",),  # applicants' one-time codes go out by SMS
     "city-center": ("notify",),
     "town-hall": ("city-center", "notify"),
     "village-room": ("town-hall", "notify"),
@@ -223,6 +224,16 @@ class Platform:
     def start_services(self) -> None:
         for s in self.services:
             self._procs[s] = self._spawn(s, [str(BIN / s), "serve"], s)
+
+    def stop_service(self, service: str, *, kill: bool = False) -> int | None:
+        """SIGTERM one service (SIGKILL with kill=True) and wait; returns its exit code."""
+        proc = self._procs.pop(service)
+        _terminate(proc, grace=0 if kill else STOP_GRACE_S)
+        return proc.returncode
+
+    def start_service(self, service: str, timeout: float = 60.0) -> None:
+        self._procs[service] = self._spawn(service, [str(BIN / service), "serve"], service)
+        self.wait_ready(timeout)
 
     def dead(self) -> dict[str, int]:
         """Processes that have exited, with their exit codes."""

@@ -71,7 +71,7 @@ SERVICES = {
             True,
             ("town-hall", "notify"),
         ),
-        Service("identity", 8004, 50054, "identity.config:IdentitySettings", False),
+        Service("identity", 8004, 50054, "identity.config:IdentitySettings", False, ("notify",)),
         Service("notify", 8005, 50055, "notify.config:NotifySettings", False),
     )
 }

@@ -117,6 +117,7 @@ def test_the_calls_of_the_architecture():
         ("village-room", "notify"),
         ("town-hall", "notify"),
         ("city-center", "notify"),
+        ("identity", "notify"),
     }
 
 

@@ -61,6 +61,10 @@ def domain_error(exc: grpc.aio.AioRpcError) -> DomainError:
         return Unavailable(
             f"upstream service: {message}", message_zh="上级服务暂时不可用，请稍后再试"
         )
+    # "field: message", as the interceptor writes it: keep the field for the caller.
+    field, sep, rest = message.partition(": ")
+    if sep and field and " " not in field:
+        return cls(rest, message_zh=zh or rest, field=field)
     return cls(message, message_zh=zh or message)
 
 
@@ -170,8 +174,12 @@ MESSAGE_OPTIONS = [
 ]
 
 
-def channel(target: str) -> grpc.aio.Channel:
-    """A client channel that carries the trace context (OTel interceptors)."""
+def channel(target: str, credentials: grpc.ChannelCredentials | None = None) -> grpc.aio.Channel:
+    """A client channel that carries the trace context (OTel interceptors); TLS if given."""
+    if credentials is not None:
+        return grpc.aio.secure_channel(
+            target, credentials, options=MESSAGE_OPTIONS, interceptors=aio_client_interceptors()
+        )
     return grpc.aio.insecure_channel(
         target, options=MESSAGE_OPTIONS, interceptors=aio_client_interceptors()
     )
@@ -180,10 +188,16 @@ def channel(target: str) -> grpc.aio.Channel:
 class ServiceTokenSource:
     """This service's own access token from identity, cached until shortly before it expires."""
 
-    def __init__(self, identity_target: str, client_id: str, client_secret: str):
+    def __init__(
+        self,
+        identity_target: str,
+        client_id: str,
+        client_secret: str,
+        credentials: grpc.ChannelCredentials | None = None,
+    ):
         self._client_id = client_id
         self._secret = client_secret
-        self._channel = channel(identity_target)
+        self._channel = channel(identity_target, credentials)
         self._stub = identity_pb2_grpc.IdentityServiceStub(self._channel)
         self._token = ""
         self._expires = 0.0

@@ -20,6 +20,7 @@ from opentelemetry.instrumentation.grpc import aio_server_interceptor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
 from govnet.identity.v1 import identity_pb2, identity_pb2_grpc
+from govnet_kit import tls
 from govnet_kit.auth import ApprovalCredential, TokenVerifier
 from govnet_kit.calls import CallHandler, CallRelay
 from govnet_kit.db import make_engine, make_sessionmaker, ping
@@ -40,7 +41,9 @@ class Runtime:
 
     def __init__(self, settings: ServiceSettings, *, uses_nats: bool = True):
         setup_logging(settings.log_level)
-        setup_tracing(settings.service_name, console=settings.trace_console)
+        setup_tracing(
+            settings.service_name, console=settings.trace_console, trace_file=settings.trace_file
+        )
         self.settings = settings
         self.engine = make_engine(settings.database_url)
         SQLAlchemyInstrumentor().instrument(engine=self.engine.sync_engine)
@@ -52,11 +55,15 @@ class Runtime:
         )
         self.outbox = OutboxRelay(self.sessions, self.nats)
         self.calls = CallRelay(self.sessions, {})
-        self.identity_channel = channel(settings.identity_grpc_target)
+        self._tls = tls.channel_credentials(
+            settings.grpc_tls_ca_file, settings.grpc_tls_cert_file, settings.grpc_tls_key_file
+        )
+        self.identity_channel = channel(settings.identity_grpc_target, self._tls)
         self.service_tokens = ServiceTokenSource(
             settings.identity_grpc_target,
             settings.client_id,
             settings.client_secret.get_secret_value(),
+            self._tls,
         )
         self.health = health.aio.HealthServicer()
         self.revocations = RevokedGrants()
@@ -64,7 +71,7 @@ class Runtime:
 
     def channel_to(self, target: str) -> grpc.aio.Channel:
         if target not in self._channels:
-            self._channels[target] = channel(target)
+            self._channels[target] = channel(target, self._tls)
         return self._channels[target]
 
     def register_calls(self, handlers: dict[str, CallHandler]) -> None:
@@ -139,7 +146,14 @@ class Runtime:
             register(server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
         await self.health.set("", health_pb2.HealthCheckResponse.NOT_SERVING)
-        server.add_insecure_port(f"{s.grpc_host}:{s.grpc_port}")
+        address = f"{s.grpc_host}:{s.grpc_port}"
+        credentials = tls.server_credentials(
+            s.grpc_tls_cert_file, s.grpc_tls_key_file, s.grpc_tls_client_ca_file
+        )
+        if credentials is None:
+            server.add_insecure_port(address)
+        else:
+            server.add_secure_port(address, credentials)
         await server.start()
 
         http = uvicorn.Server(

@@ -30,8 +30,17 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     # Console span exporter for local debugging; production wires an OTLP exporter here.
     trace_console: bool = False
+    # Spans as JSON lines to this file (tests read them back); empty: off.
+    trace_file: str = ""
     # Secure cookies need HTTPS; the embedded profile serves plain HTTP on loopback.
     cookie_secure: bool = False
+    # Mutual TLS on gRPC (optional; `make certs` makes development ones). With a client CA set,
+    # this service's gRPC port accepts only callers with a certificate that CA signed; with a CA
+    # file set, its own calls verify the peer and present this same certificate.
+    grpc_tls_cert_file: str = ""
+    grpc_tls_key_file: str = ""
+    grpc_tls_client_ca_file: str = ""
+    grpc_tls_ca_file: str = ""
 
     @model_validator(mode="after")
     def _refuse_weak_secrets(self) -> ServiceSettings:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from opentelemetry import propagate, trace
 from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import ConsoleSpanExporter, SimpleSpanProcessor
 
 _configured = False
@@ -47,13 +47,38 @@ def setup_logging(level: str = "INFO") -> None:
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
 
 
-def setup_tracing(service_name: str, *, console: bool = False) -> None:
+def _span_line(span: ReadableSpan) -> str:
+    ctx = span.get_span_context()
+    return (
+        json.dumps(
+            {
+                "service": span.resource.attributes.get("service.name", ""),
+                "name": span.name,
+                "kind": span.kind.name,
+                "trace_id": format(ctx.trace_id, "032x"),
+                "span_id": format(ctx.span_id, "016x"),
+                "parent_id": format(span.parent.span_id, "016x") if span.parent else "",
+            },
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
+
+
+def setup_tracing(service_name: str, *, console: bool = False, trace_file: str = "") -> None:
+    """Spans to the console, or as JSON lines to a file (read back by the single-trace test);
+    production adds an OTLP exporter here."""
     global _configured
     if _configured:
         return
     provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
     if console:
         provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter()))
+    if trace_file:
+        out = open(trace_file, "a", buffering=1, encoding="utf-8")  # noqa: SIM115 - process-long
+        provider.add_span_processor(
+            SimpleSpanProcessor(ConsoleSpanExporter(out=out, formatter=_span_line))
+        )
     trace.set_tracer_provider(provider)
     _configured = True
 

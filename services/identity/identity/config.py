@@ -27,6 +27,10 @@ class IdentitySettings(ServiceSettings):
     access_token_ttl_s: int = 8 * 3600
     service_token_ttl_s: int = 3600
     approval_credential_ttl_s: int = 600
+    # Applicants' sessions after a one-time code: short, they only read their own cases.
+    applicant_token_ttl_s: int = 3600
+    # Notify sends applicants' one-time codes by SMS.
+    notify_grpc_target: str = "127.0.0.1:50055"
 
     def private_jwks(self) -> list[dict[str, Any]]:
         keys: list[dict[str, Any]] = []

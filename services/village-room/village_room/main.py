@@ -11,6 +11,7 @@ from govnet_kit.messaging import CASE_STREAM, CATALOG_STREAM
 from govnet_kit.ratelimit import FailureLimiter
 from govnet_kit.runtime import Runtime
 from govnet_kit.web import build_app, session_router
+from village_room.applicant.router import router as applicant_router
 from village_room.case import service as case_service
 from village_room.case.flows import Links, handle_status
 from village_room.case.guide import router as guide_router
@@ -39,6 +40,7 @@ def build(settings: VillageRoomSettings) -> tuple[Runtime, FastAPI]:
     app.include_router(session_router())
     app.include_router(visit_router)
     app.include_router(case_router)
+    app.include_router(applicant_router)
     app.include_router(guide_router)
     return runtime, app
 

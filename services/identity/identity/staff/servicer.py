@@ -13,6 +13,8 @@ from govnet_kit.db import transaction, utcnow
 from govnet_kit.errors import InvalidArgument
 from govnet_kit.grpcutil import current_principal
 from govnet_kit.runtime import Runtime
+from identity.applicant import service as applicant_service
+from identity.applicant.flows import CodeSender
 from identity.config import IdentitySettings
 from identity.delegation import service as delegation_service
 from identity.staff import service
@@ -23,6 +25,8 @@ PUBLIC_METHODS = frozenset(
     {
         "/govnet.identity.v1.IdentityService/SignIn",
         "/govnet.identity.v1.IdentityService/IssueServiceToken",
+        "/govnet.identity.v1.IdentityService/RequestCode",
+        "/govnet.identity.v1.IdentityService/VerifyCode",
     }
 )
 
@@ -65,10 +69,13 @@ def _delegation_out(d: Delegation) -> identity_pb2.Delegation:
 
 
 class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
-    def __init__(self, runtime: Runtime, signer: Signer):
+    def __init__(self, runtime: Runtime, signer: Signer, codes: CodeSender | None = None):
         self._rt = runtime
         self._signer = signer
         self._settings: IdentitySettings = runtime.settings  # type: ignore[assignment]
+        self._codes = codes or CodeSender(
+            runtime, signer, notify_target=self._settings.notify_grpc_target
+        )
 
     async def SignIn(self, request, context):  # type: ignore[no-untyped-def]
         if not request.username:
@@ -254,4 +261,33 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             client_id = client.client_id
         return identity_pb2.RegisterIntegrationClientResponse(
             client_id=client_id, client_secret=secret
+        )
+
+    async def RequestCode(self, request, context):  # type: ignore[no-untyped-def]
+        language = request.language or "zh"
+        if language not in ("zh", "en"):
+            raise InvalidArgument("language must be zh or en", field="language")
+        async with transaction(self._rt.sessions) as session:
+            outcome = await applicant_service.request_code(session, phone=request.phone)
+        if isinstance(outcome, Refused):
+            raise outcome.error
+        await self._codes.send(outcome, language=language)
+        return identity_pb2.RequestCodeResponse(expires_at=ts(outcome.expires_at))
+
+    async def VerifyCode(self, request, context):  # type: ignore[no-untyped-def]
+        async with transaction(self._rt.sessions) as session:
+            outcome = await applicant_service.verify_code(
+                session,
+                signer=self._signer,
+                phone=request.phone,
+                code=request.code,
+                ttl_s=self._settings.applicant_token_ttl_s,
+            )
+        if isinstance(outcome, Refused):
+            raise outcome.error
+        subject, issued = outcome
+        return identity_pb2.VerifyCodeResponse(
+            access_token=issued.token,
+            expires_at=_ts(issued.expires_at),
+            applicant_subject=subject,
         )

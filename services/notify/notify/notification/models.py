@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from govnet_kit.db import Base, new_id, utcnow
 
 ROLES = ("applicant", "agent")
+# The role of a direct message's recipient (no case, so neither of the above).
+DIRECT_ROLE = "direct"
 CHANNELS = ("sms", "email", "in_app")
 LANGUAGES = ("zh", "en")
 
@@ -64,6 +66,10 @@ class CaseEvent(Base):
 class Notification(Base):
     """One text per status change per recipient: the unique key is what makes it exactly one.
 
+    A direct message (SendDirect: a sign-in code) has no event and no case: its `event_id` is
+    NULL (never equal to another, so the (event_id, role) key still binds every case
+    notification) and its `reference`, the caller's id of it, is what makes it exactly one.
+
     `next_attempt_at` is set exactly while the delivery worker owes the row an action: a first
     send (created), a retry (temporary- or technical-failure) or, for a row claimed by a worker
     (sending), the end of that worker's lease, after which another worker takes it over. It is
@@ -78,8 +84,11 @@ class Notification(Base):
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    event_id: Mapped[str] = mapped_column(String(64), ForeignKey("case_event.event_id"))
+    event_id: Mapped[str | None] = mapped_column(String(64), ForeignKey("case_event.event_id"))
+    # "" for a direct message.
     case_number: Mapped[str] = mapped_column(String(64), index=True)
+    # "<caller>:<the caller's id>" of a direct message; NULL for a case notification.
+    reference: Mapped[str | None] = mapped_column(String(200), unique=True)
     role: Mapped[str] = mapped_column(String(20))
     channel: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(8))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
@@ -19,6 +19,7 @@ from govnet_kit.db import utcnow
 from govnet_kit.errors import InvalidArgument
 from notify.notification.models import (
     CHANNELS,
+    DIRECT_ROLE,
     LANGUAGES,
     ROLES,
     CaseEvent,
@@ -27,7 +28,7 @@ from notify.notification.models import (
     Recipient,
 )
 from notify.notification.schemas import RecipientIn, StatusChange
-from notify.notification.templates import render
+from notify.notification.templates import render, render_direct
 
 log = logging.getLogger(__name__)
 
@@ -254,3 +255,57 @@ async def list_inbox(
     more = len(rows) > size
     rows = rows[:size]
     return rows, _page_token(rows[-1]) if more else ""
+
+
+MAX_REFERENCE = 100
+
+
+async def send_direct(
+    *,
+    session: AsyncSession,
+    caller: str,
+    channel: str,
+    address: str,
+    language: str,
+    template: str,
+    values: Mapping[str, str],
+    reference: str,
+) -> Notification:
+    """One message to one address, not about a case (a sign-in code), due for the delivery
+    worker at once. The same (caller, reference) again returns the first one: a retried call
+    never sends twice."""
+    if channel not in CHANNELS:
+        raise InvalidArgument("channel must be sms, email or in_app", field="channel")
+    address = address.strip()
+    if not address:
+        raise InvalidArgument("address is required", field="address")
+    if len(address) > MAX_ADDRESS:
+        raise InvalidArgument("address is too long", field="address")
+    if not reference.strip() or len(reference) > MAX_REFERENCE:
+        raise InvalidArgument(
+            f"reference is required (at most {MAX_REFERENCE} characters)", field="reference"
+        )
+    key = f"{caller}:{reference}"
+    existing = await session.scalar(select(Notification).where(Notification.reference == key))
+    if existing is not None:
+        return existing
+    rendered = render_direct(name=template, channel=channel, language=language, values=values)
+    notification = Notification(
+        event_id=None,
+        case_number="",
+        reference=key,
+        role=DIRECT_ROLE,
+        channel=channel,
+        language=language,
+        address=address,
+        template=rendered.template,
+        template_version=rendered.version,
+        subject=rendered.subject,
+        text=rendered.text,
+        status=DeliveryStatus.CREATED,
+        next_attempt_at=utcnow(),
+    )
+    session.add(notification)
+    await session.flush()
+    log.info("direct %s notification %s created for %s", template, notification.id, caller)
+    return notification

@@ -1,7 +1,8 @@
 """NotifyService over gRPC: parses, calls one service function, converts (rule 4).
 
 Only the tiers call it: they register the contacts they took at acceptance and relay the
-in-app inbox to the applicant's pages (decision 8). No method is public.
+in-app inbox to the applicant's pages (decision 8); identity sends applicants' sign-in codes
+(SendDirect). No method is public.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from notify.notification.models import Notification
 from notify.notification.schemas import RecipientIn
 
 CALLERS = ("village-room", "town-hall", "city-center")
+# Direct messages (sign-in codes) are identity's alone.
+DIRECT_CALLERS = ("identity",)
 
 ROLES = {
     notify_pb2.RECIPIENT_ROLE_APPLICANT: "applicant",
@@ -35,7 +38,7 @@ _CHANNEL_ENUMS = {v: k for k, v in CHANNELS.items()}
 def _notification_pb(n: Notification) -> notify_pb2.Notification:
     pb = notify_pb2.Notification(
         id=n.id,
-        event_id=n.event_id,
+        event_id=n.event_id or "",
         case_number=n.case_number,
         role=_ROLE_ENUMS.get(n.role, notify_pb2.RECIPIENT_ROLE_UNSPECIFIED),
         channel=_CHANNEL_ENUMS.get(n.channel, notify_pb2.CHANNEL_UNSPECIFIED),
@@ -100,3 +103,22 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
             notifications=[_notification_pb(n) for n in notifications],
             next_page_token=next_token,
         )
+
+    async def SendDirect(self, request, context):  # type: ignore[no-untyped-def]
+        principal = current_principal()
+        principal.require_service(*DIRECT_CALLERS)
+        async with transaction(self._rt.sessions) as session:
+            notification = await service.send_direct(
+                session=session,
+                caller=principal.subject,
+                channel=CHANNELS.get(request.channel, ""),
+                address=request.address,
+                language=request.language,
+                template=request.template,
+                values=dict(request.values),
+                reference=request.reference,
+            )
+            notification_id = notification.id
+        if self._after_commit is not None:
+            self._after_commit()  # due now: the delivery worker sends it at once
+        return notify_pb2.SendDirectResponse(notification_id=notification_id)

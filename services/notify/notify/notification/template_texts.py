@@ -145,3 +145,18 @@ EMAIL_FOOTER = {
     "en": "\n\nThis message was sent automatically by the administrative service network; "
     "please do not reply. For questions, contact the window where you applied.",
 }
+
+# Direct messages (SendDirect): not about a case, so the texts above do not fit. Per template
+# name, the channels it may go by and, per channel, its versions (oldest first) by language.
+DIRECT: dict[str, dict[str, list[dict[str, str]]]] = {
+    # An applicant's sign-in code: one SMS segment, the sender's signature first.
+    "one_time_code": {
+        "sms": [
+            {
+                "zh": "【政务服务】您的登录验证码为{code}，{minutes}分钟内有效。请勿告知他人。",
+                "en": "Gov services: your sign-in code is {code}, valid for {minutes} minutes. "
+                "Never share it.",
+            }
+        ],
+    },
+}

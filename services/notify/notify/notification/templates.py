@@ -7,10 +7,13 @@ name and version that rendered it; a changed text is a new version (template_tex
 
 from __future__ import annotations
 
+import string
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from govnet.common.v1 import case_pb2
+from govnet_kit.errors import InvalidArgument
 from govnet_kit.worktime import SHANGHAI
 from notify.notification import template_texts as texts
 from notify.notification.models import CHANNELS, LANGUAGES
@@ -133,3 +136,21 @@ def render(
         subject=chosen.subject[language].format(**values) if chosen.subject else None,
         text=chosen.body[language].format(**values),
     )
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def render_direct(*, name: str, channel: str, language: str, values: Mapping[str, str]) -> Rendered:
+    """A direct message's current version; the values must fill exactly its placeholders."""
+    versions = texts.DIRECT.get(name, {}).get(channel)
+    if versions is None:
+        raise InvalidArgument(f"no direct template {name} for {channel}", field="template")
+    if language not in LANGUAGES:
+        raise InvalidArgument("language must be zh or en", field="language")
+    body = versions[-1][language]
+    wanted = _placeholders(body)
+    if set(values) != wanted:
+        raise InvalidArgument(f"template {name} takes the values {sorted(wanted)}", field="values")
+    return Rendered(template=name, version=len(versions), subject=None, text=body.format(**values))

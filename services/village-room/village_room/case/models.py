@@ -18,6 +18,9 @@ class Applicant(Base):
     name: Mapped[str] = mapped_column(String(100))
     id_number: Mapped[str] = mapped_column(String(30))
     phone: Mapped[str] = mapped_column(String(30))
+    # sha256 hex of the normalised phone: an applicant signed in with a one-time code is
+    # "applicant:<phone_hash>" and sees the cases of every applicant row with that hash.
+    phone_hash: Mapped[str] = mapped_column(String(64), index=True, default="", server_default="")
     language: Mapped[str] = mapped_column(String(5), default="zh")
     channel: Mapped[str] = mapped_column(String(10), default="sms")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -13,6 +13,7 @@ from govnet_kit.web import CurrentPrincipal, CurrentRuntime
 from govnet_kit.worktime import WorkCalendar
 from village_room.case import service as case_service
 from village_room.case.flows import Links
+from village_room.case.models import Reply, VillageCase
 from village_room.case.schemas import (
     AcceptanceSlipOut,
     ApplicationIn,
@@ -140,6 +141,10 @@ async def get_case(
         case = await case_service.get_case(session, case_number)
         principal.require_place(case.place_code)
         reply = await case_service.reply_of(session, case)
+    return case_out(case, reply)
+
+
+def case_out(case: VillageCase, reply: Reply | None) -> CaseOut:
     return CaseOut(
         case_number=case.case_number,
         place_code=case.place_code,

@@ -20,6 +20,7 @@ from govnet_kit.db import utcnow
 from govnet_kit.errors import Conflict, NotFound
 from govnet_kit.ratelimit import FailureLimiter
 from govnet_kit.worktime import SHANGHAI, WorkCalendar
+from village_room.applicant import service as applicant_service
 from village_room.case.models import (
     Applicant,
     CaseSequence,
@@ -158,6 +159,7 @@ async def apply(
         name=applicant.name,
         id_number=applicant.id_number,
         phone=applicant.phone,
+        phone_hash=applicant_service.phone_hash(applicant.phone),
         language=applicant.language,
         channel=applicant.channel,
     )

@@ -280,3 +280,35 @@ class RegisterIntegrationClientResponse(_message.Message):
     client_id: str
     client_secret: str
     def __init__(self, client_id: _Optional[str] = ..., client_secret: _Optional[str] = ...) -> None: ...
+
+class RequestCodeRequest(_message.Message):
+    __slots__ = ("phone", "language")
+    PHONE_FIELD_NUMBER: _ClassVar[int]
+    LANGUAGE_FIELD_NUMBER: _ClassVar[int]
+    phone: str
+    language: str
+    def __init__(self, phone: _Optional[str] = ..., language: _Optional[str] = ...) -> None: ...
+
+class RequestCodeResponse(_message.Message):
+    __slots__ = ("expires_at",)
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    expires_at: _timestamp_pb2.Timestamp
+    def __init__(self, expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class VerifyCodeRequest(_message.Message):
+    __slots__ = ("phone", "code")
+    PHONE_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    phone: str
+    code: str
+    def __init__(self, phone: _Optional[str] = ..., code: _Optional[str] = ...) -> None: ...
+
+class VerifyCodeResponse(_message.Message):
+    __slots__ = ("access_token", "expires_at", "applicant_subject")
+    ACCESS_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    access_token: str
+    expires_at: _timestamp_pb2.Timestamp
+    applicant_subject: str
+    def __init__(self, access_token: _Optional[str] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., applicant_subject: _Optional[str] = ...) -> None: ...

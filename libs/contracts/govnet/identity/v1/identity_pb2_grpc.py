@@ -96,6 +96,16 @@ class IdentityServiceStub:
                 request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RegisterIntegrationClientRequest.SerializeToString,
                 response_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RegisterIntegrationClientResponse.FromString,
                 _registered_method=True)
+        self.RequestCode = channel.unary_unary(
+                '/govnet.identity.v1.IdentityService/RequestCode',
+                request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RequestCodeRequest.SerializeToString,
+                response_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RequestCodeResponse.FromString,
+                _registered_method=True)
+        self.VerifyCode = channel.unary_unary(
+                '/govnet.identity.v1.IdentityService/VerifyCode',
+                request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.VerifyCodeRequest.SerializeToString,
+                response_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.VerifyCodeResponse.FromString,
+                _registered_method=True)
 
 
 class IdentityServiceServicer:
@@ -184,6 +194,21 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RequestCode(self, request, context):
+        """Public: an applicant asks for a one-time code, sent by SMS through notify. At most one
+        request per phone a minute and five an hour (RESOURCE_EXHAUSTED beyond).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def VerifyCode(self, request, context):
+        """Public: the code (once, within five minutes, five tries) for an applicant access token.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IdentityServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -246,6 +271,16 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.RegisterIntegrationClient,
                     request_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RegisterIntegrationClientRequest.FromString,
                     response_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RegisterIntegrationClientResponse.SerializeToString,
+            ),
+            'RequestCode': grpc.unary_unary_rpc_method_handler(
+                    servicer.RequestCode,
+                    request_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RequestCodeRequest.FromString,
+                    response_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RequestCodeResponse.SerializeToString,
+            ),
+            'VerifyCode': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyCode,
+                    request_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.VerifyCodeRequest.FromString,
+                    response_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.VerifyCodeResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -574,6 +609,60 @@ class IdentityService:
             '/govnet.identity.v1.IdentityService/RegisterIntegrationClient',
             govnet_dot_identity_dot_v1_dot_identity__pb2.RegisterIntegrationClientRequest.SerializeToString,
             govnet_dot_identity_dot_v1_dot_identity__pb2.RegisterIntegrationClientResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RequestCode(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.identity.v1.IdentityService/RequestCode',
+            govnet_dot_identity_dot_v1_dot_identity__pb2.RequestCodeRequest.SerializeToString,
+            govnet_dot_identity_dot_v1_dot_identity__pb2.RequestCodeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyCode(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.identity.v1.IdentityService/VerifyCode',
+            govnet_dot_identity_dot_v1_dot_identity__pb2.VerifyCodeRequest.SerializeToString,
+            govnet_dot_identity_dot_v1_dot_identity__pb2.VerifyCodeResponse.FromString,
             options,
             channel_credentials,
             insecure,

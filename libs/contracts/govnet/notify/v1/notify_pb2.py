@@ -25,17 +25,19 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dgovnet/notify/v1/notify.proto\x12\x10govnet.notify.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x89\x01\n\tRecipient\x12-\n\x04role\x18\x01 \x01(\x0e\x32\x1f.govnet.notify.v1.RecipientRole\x12*\n\x07\x63hannel\x18\x02 \x01(\x0e\x32\x19.govnet.notify.v1.Channel\x12\x10\n\x08language\x18\x03 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x04 \x01(\t\"a\n\x19RegisterRecipientsRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12/\n\nrecipients\x18\x02 \x03(\x0b\x32\x1b.govnet.notify.v1.Recipient\"0\n\x1aRegisterRecipientsResponse\x12\x12\n\nregistered\x18\x01 \x01(\x05\"/\n\x18ListNotificationsRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\"\xfd\x02\n\x0cNotification\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x02 \x01(\t\x12-\n\x04role\x18\x03 \x01(\x0e\x32\x1f.govnet.notify.v1.RecipientRole\x12*\n\x07\x63hannel\x18\x04 \x01(\x0e\x32\x19.govnet.notify.v1.Channel\x12\x10\n\x08language\x18\x05 \x01(\t\x12\x0c\n\x04text\x18\x06 \x01(\t\x12\x0e\n\x06status\x18\x07 \x01(\t\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\n\n\x02id\x18\t \x01(\t\x12\x0f\n\x07subject\x18\n \x01(\t\x12\x10\n\x08template\x18\x0b \x01(\t\x12\x18\n\x10template_version\x18\x0c \x01(\x05\x12\x10\n\x08\x61ttempts\x18\r \x01(\x05\x12\x30\n\x0c\x64\x65livered_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"R\n\x19ListNotificationsResponse\x12\x35\n\rnotifications\x18\x01 \x03(\x0b\x32\x1e.govnet.notify.v1.Notification\"J\n\x10ListInboxRequest\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"c\n\x11ListInboxResponse\x12\x35\n\rnotifications\x18\x01 \x03(\x0b\x32\x1e.govnet.notify.v1.Notification\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*Z\n\x07\x43hannel\x12\x17\n\x13\x43HANNEL_UNSPECIFIED\x10\x00\x12\x0f\n\x0b\x43HANNEL_SMS\x10\x01\x12\x11\n\rCHANNEL_EMAIL\x10\x02\x12\x12\n\x0e\x43HANNEL_IN_APP\x10\x03*g\n\rRecipientRole\x12\x1e\n\x1aRECIPIENT_ROLE_UNSPECIFIED\x10\x00\x12\x1c\n\x18RECIPIENT_ROLE_APPLICANT\x10\x01\x12\x18\n\x14RECIPIENT_ROLE_AGENT\x10\x02\x32\xc4\x02\n\rNotifyService\x12o\n\x12RegisterRecipients\x12+.govnet.notify.v1.RegisterRecipientsRequest\x1a,.govnet.notify.v1.RegisterRecipientsResponse\x12l\n\x11ListNotifications\x12*.govnet.notify.v1.ListNotificationsRequest\x1a+.govnet.notify.v1.ListNotificationsResponse\x12T\n\tListInbox\x12\".govnet.notify.v1.ListInboxRequest\x1a#.govnet.notify.v1.ListInboxResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dgovnet/notify/v1/notify.proto\x12\x10govnet.notify.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x89\x01\n\tRecipient\x12-\n\x04role\x18\x01 \x01(\x0e\x32\x1f.govnet.notify.v1.RecipientRole\x12*\n\x07\x63hannel\x18\x02 \x01(\x0e\x32\x19.govnet.notify.v1.Channel\x12\x10\n\x08language\x18\x03 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x04 \x01(\t\"a\n\x19RegisterRecipientsRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12/\n\nrecipients\x18\x02 \x03(\x0b\x32\x1b.govnet.notify.v1.Recipient\"0\n\x1aRegisterRecipientsResponse\x12\x12\n\nregistered\x18\x01 \x01(\x05\"/\n\x18ListNotificationsRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\"\xfd\x02\n\x0cNotification\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x02 \x01(\t\x12-\n\x04role\x18\x03 \x01(\x0e\x32\x1f.govnet.notify.v1.RecipientRole\x12*\n\x07\x63hannel\x18\x04 \x01(\x0e\x32\x19.govnet.notify.v1.Channel\x12\x10\n\x08language\x18\x05 \x01(\t\x12\x0c\n\x04text\x18\x06 \x01(\t\x12\x0e\n\x06status\x18\x07 \x01(\t\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\n\n\x02id\x18\t \x01(\t\x12\x0f\n\x07subject\x18\n \x01(\t\x12\x10\n\x08template\x18\x0b \x01(\t\x12\x18\n\x10template_version\x18\x0c \x01(\x05\x12\x10\n\x08\x61ttempts\x18\r \x01(\x05\x12\x30\n\x0c\x64\x65livered_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"R\n\x19ListNotificationsResponse\x12\x35\n\rnotifications\x18\x01 \x03(\x0b\x32\x1e.govnet.notify.v1.Notification\"J\n\x10ListInboxRequest\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"c\n\x11ListInboxResponse\x12\x35\n\rnotifications\x18\x01 \x03(\x0b\x32\x1e.govnet.notify.v1.Notification\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xf7\x01\n\x11SendDirectRequest\x12*\n\x07\x63hannel\x18\x01 \x01(\x0e\x32\x19.govnet.notify.v1.Channel\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12\x10\n\x08language\x18\x03 \x01(\t\x12\x10\n\x08template\x18\x04 \x01(\t\x12?\n\x06values\x18\x05 \x03(\x0b\x32/.govnet.notify.v1.SendDirectRequest.ValuesEntry\x12\x11\n\treference\x18\x06 \x01(\t\x1a-\n\x0bValuesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"-\n\x12SendDirectResponse\x12\x17\n\x0fnotification_id\x18\x01 \x01(\t*Z\n\x07\x43hannel\x12\x17\n\x13\x43HANNEL_UNSPECIFIED\x10\x00\x12\x0f\n\x0b\x43HANNEL_SMS\x10\x01\x12\x11\n\rCHANNEL_EMAIL\x10\x02\x12\x12\n\x0e\x43HANNEL_IN_APP\x10\x03*g\n\rRecipientRole\x12\x1e\n\x1aRECIPIENT_ROLE_UNSPECIFIED\x10\x00\x12\x1c\n\x18RECIPIENT_ROLE_APPLICANT\x10\x01\x12\x18\n\x14RECIPIENT_ROLE_AGENT\x10\x02\x32\x9d\x03\n\rNotifyService\x12o\n\x12RegisterRecipients\x12+.govnet.notify.v1.RegisterRecipientsRequest\x1a,.govnet.notify.v1.RegisterRecipientsResponse\x12l\n\x11ListNotifications\x12*.govnet.notify.v1.ListNotificationsRequest\x1a+.govnet.notify.v1.ListNotificationsResponse\x12T\n\tListInbox\x12\".govnet.notify.v1.ListInboxRequest\x1a#.govnet.notify.v1.ListInboxResponse\x12W\n\nSendDirect\x12#.govnet.notify.v1.SendDirectRequest\x1a$.govnet.notify.v1.SendDirectResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'govnet.notify.v1.notify_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CHANNEL']._serialized_start=1067
-  _globals['_CHANNEL']._serialized_end=1157
-  _globals['_RECIPIENTROLE']._serialized_start=1159
-  _globals['_RECIPIENTROLE']._serialized_end=1262
+  _globals['_SENDDIRECTREQUEST_VALUESENTRY']._loaded_options = None
+  _globals['_SENDDIRECTREQUEST_VALUESENTRY']._serialized_options = b'8\001'
+  _globals['_CHANNEL']._serialized_start=1364
+  _globals['_CHANNEL']._serialized_end=1454
+  _globals['_RECIPIENTROLE']._serialized_start=1456
+  _globals['_RECIPIENTROLE']._serialized_end=1559
   _globals['_RECIPIENT']._serialized_start=85
   _globals['_RECIPIENT']._serialized_end=222
   _globals['_REGISTERRECIPIENTSREQUEST']._serialized_start=224
@@ -52,6 +54,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTINBOXREQUEST']._serialized_end=964
   _globals['_LISTINBOXRESPONSE']._serialized_start=966
   _globals['_LISTINBOXRESPONSE']._serialized_end=1065
-  _globals['_NOTIFYSERVICE']._serialized_start=1265
-  _globals['_NOTIFYSERVICE']._serialized_end=1589
+  _globals['_SENDDIRECTREQUEST']._serialized_start=1068
+  _globals['_SENDDIRECTREQUEST']._serialized_end=1315
+  _globals['_SENDDIRECTREQUEST_VALUESENTRY']._serialized_start=1270
+  _globals['_SENDDIRECTREQUEST_VALUESENTRY']._serialized_end=1315
+  _globals['_SENDDIRECTRESPONSE']._serialized_start=1317
+  _globals['_SENDDIRECTRESPONSE']._serialized_end=1362
+  _globals['_NOTIFYSERVICE']._serialized_start=1562
+  _globals['_NOTIFYSERVICE']._serialized_end=1975
 # @@protoc_insertion_point(module_scope)

@@ -50,6 +50,11 @@ class NotifyServiceStub:
                 request_serializer=govnet_dot_notify_dot_v1_dot_notify__pb2.ListInboxRequest.SerializeToString,
                 response_deserializer=govnet_dot_notify_dot_v1_dot_notify__pb2.ListInboxResponse.FromString,
                 _registered_method=True)
+        self.SendDirect = channel.unary_unary(
+                '/govnet.notify.v1.NotifyService/SendDirect',
+                request_serializer=govnet_dot_notify_dot_v1_dot_notify__pb2.SendDirectRequest.SerializeToString,
+                response_deserializer=govnet_dot_notify_dot_v1_dot_notify__pb2.SendDirectResponse.FromString,
+                _registered_method=True)
 
 
 class NotifyServiceServicer:
@@ -78,6 +83,14 @@ class NotifyServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SendDirect(self, request, context):
+        """One message to one address, not tied to a case (e.g. a sign-in code), through the same
+        delivery worker. Identity only. Idempotent per reference.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NotifyServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -95,6 +108,11 @@ def add_NotifyServiceServicer_to_server(servicer, server):
                     servicer.ListInbox,
                     request_deserializer=govnet_dot_notify_dot_v1_dot_notify__pb2.ListInboxRequest.FromString,
                     response_serializer=govnet_dot_notify_dot_v1_dot_notify__pb2.ListInboxResponse.SerializeToString,
+            ),
+            'SendDirect': grpc.unary_unary_rpc_method_handler(
+                    servicer.SendDirect,
+                    request_deserializer=govnet_dot_notify_dot_v1_dot_notify__pb2.SendDirectRequest.FromString,
+                    response_serializer=govnet_dot_notify_dot_v1_dot_notify__pb2.SendDirectResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -179,6 +197,33 @@ class NotifyService:
             '/govnet.notify.v1.NotifyService/ListInbox',
             govnet_dot_notify_dot_v1_dot_notify__pb2.ListInboxRequest.SerializeToString,
             govnet_dot_notify_dot_v1_dot_notify__pb2.ListInboxResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SendDirect(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.notify.v1.NotifyService/SendDirect',
+            govnet_dot_notify_dot_v1_dot_notify__pb2.SendDirectRequest.SerializeToString,
+            govnet_dot_notify_dot_v1_dot_notify__pb2.SendDirectResponse.FromString,
             options,
             channel_credentials,
             insecure,

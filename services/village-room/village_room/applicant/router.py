@@ -1,0 +1,83 @@
+"""The applicant's HTTP API: sign in with a one-time code (relayed to identity, decision 8),
+then read their own cases. The code and session routes are public on purpose."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import grpc
+from fastapi import APIRouter, Response
+
+from govnet.identity.v1 import identity_pb2, identity_pb2_grpc
+from govnet_kit.db import transaction
+from govnet_kit.grpcutil import domain_error
+from govnet_kit.web import SESSION_COOKIE, CurrentPrincipal, CurrentRuntime
+from village_room.applicant import service
+from village_room.applicant.schemas import (
+    ApplicantSessionIn,
+    ApplicantSessionOut,
+    CodeRequestIn,
+    CodeRequestOut,
+)
+from village_room.case import service as case_service
+from village_room.case.router import case_out
+from village_room.case.schemas import CaseOut
+
+router = APIRouter(prefix="/api/v1/applicant", tags=["applicant"])
+
+
+@router.post("/code", response_model=CodeRequestOut, status_code=202)
+async def request_code(body: CodeRequestIn, runtime: CurrentRuntime) -> CodeRequestOut:
+    """Identity sends a one-time code to the phone by SMS (at most one a minute)."""
+    stub = identity_pb2_grpc.IdentityServiceStub(runtime.identity_channel)
+    try:
+        resp = await stub.RequestCode(
+            identity_pb2.RequestCodeRequest(phone=body.phone, language=body.language),
+            timeout=10.0,
+        )
+    except grpc.aio.AioRpcError as exc:
+        raise domain_error(exc) from exc
+    return CodeRequestOut(expires_at=resp.expires_at.ToDatetime(tzinfo=UTC))
+
+
+@router.post("/session", response_model=ApplicantSessionOut)
+async def sign_in(
+    body: ApplicantSessionIn, runtime: CurrentRuntime, response: Response
+) -> ApplicantSessionOut:
+    """The code for an applicant session, kept in an HttpOnly cookie as the staff's is."""
+    stub = identity_pb2_grpc.IdentityServiceStub(runtime.identity_channel)
+    try:
+        resp = await stub.VerifyCode(
+            identity_pb2.VerifyCodeRequest(phone=body.phone, code=body.code), timeout=5.0
+        )
+    except grpc.aio.AioRpcError as exc:
+        raise domain_error(exc) from exc
+    expires = resp.expires_at.ToSeconds()
+    response.set_cookie(
+        SESSION_COOKIE,
+        resp.access_token,
+        httponly=True,
+        samesite="strict",
+        secure=runtime.settings.cookie_secure,
+        max_age=max(int(expires - time.time()), 0),
+    )
+    return ApplicantSessionOut(
+        access_token=resp.access_token, expires_at=datetime.fromtimestamp(expires, UTC)
+    )
+
+
+@router.get("/cases", response_model=list[CaseOut])
+async def own_cases(principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[CaseOut]:
+    async with transaction(runtime.sessions) as session:
+        cases = await service.own_cases(session, principal=principal)
+        return [case_out(case, await case_service.reply_of(session, case)) for case in cases]
+
+
+@router.get("/cases/{case_number}", response_model=CaseOut)
+async def own_case(
+    case_number: str, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> CaseOut:
+    async with transaction(runtime.sessions) as session:
+        case = await service.own_case(session, principal=principal, case_number=case_number)
+        return case_out(case, await case_service.reply_of(session, case))

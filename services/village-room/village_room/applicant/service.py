@@ -1,0 +1,71 @@
+"""An applicant signed in with a one-time code sees only their own cases (A2, decision 8).
+
+Identity names the applicant "applicant:<sha256 hex of the normalised phone>"; the village
+keeps that hash on every applicant row it accepts (indexed), so the look-up never needs the
+number, and someone else's case is simply not found.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from govnet_kit.auth import Principal
+from govnet_kit.errors import NotFound, PermissionDenied
+from village_room.case.models import Applicant, VillageCase
+
+SUBJECT_PREFIX = "applicant:"
+_SEPARATORS = re.compile(r"[\s\-()]")
+
+
+def normalise_phone(phone: str) -> str:
+    """As identity normalises it: 11 digits, without separators and a +86 / 86 prefix."""
+    digits = _SEPARATORS.sub("", phone or "")
+    if digits.startswith("+86"):
+        return digits[3:]
+    if digits.startswith("86") and len(digits) == 13:
+        return digits[2:]
+    return digits
+
+
+def phone_hash(phone: str) -> str:
+    return hashlib.sha256(normalise_phone(phone).encode()).hexdigest()
+
+
+def require_applicant(principal: Principal) -> str:
+    """The phone hash of a signed-in applicant; staff and services are not applicants."""
+    if principal.kind != "applicant" or not principal.subject.startswith(SUBJECT_PREFIX):
+        raise PermissionDenied("applicants only", message_zh="仅限申请人本人")
+    return principal.subject.removeprefix(SUBJECT_PREFIX)
+
+
+async def own_cases(session: AsyncSession, *, principal: Principal) -> list[VillageCase]:
+    hashed = require_applicant(principal)
+    return list(
+        await session.scalars(
+            select(VillageCase)
+            .join(Applicant, Applicant.id == VillageCase.applicant_id)
+            .where(Applicant.phone_hash == hashed)
+            .order_by(VillageCase.accepted_at.desc(), VillageCase.case_number)
+        )
+    )
+
+
+async def own_case(session: AsyncSession, *, principal: Principal, case_number: str) -> VillageCase:
+    """Someone else's case is "not found", exactly as a case that does not exist."""
+    hashed = require_applicant(principal)
+    case = await session.scalar(
+        select(VillageCase)
+        .join(Applicant, Applicant.id == VillageCase.applicant_id)
+        .where(VillageCase.case_number == case_number, Applicant.phone_hash == hashed)
+    )
+    if case is None:
+        raise NotFound(
+            f"no case {case_number} of yours",
+            message_zh=f"您名下无此办件：{case_number}",
+            field="case_number",
+        )
+    return case
