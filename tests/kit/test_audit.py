@@ -1,7 +1,6 @@
 """The audit chain (decision 7): hash-chained, serialised appends, tamper evidence."""
 
 import asyncio
-import shutil
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -13,43 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from govnet_kit import audit
 from govnet_kit.audit import GENESIS_HASH, AuditEntry, AuditHead
-from govnet_kit.db import Base, make_engine, make_sessionmaker, transaction
-
-PG_SOCKET = "/var/run/postgresql"
-
-
-async def _run(*cmd: str) -> None:
-    proc = await asyncio.create_subprocess_exec(
-        *cmd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
-    )
-    _, err = await proc.communicate()
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed: {err.decode(errors='replace')}")
+from govnet_kit.db import transaction
+from tests.dbkit import fresh_sessions
 
 
 @pytest_asyncio.fixture(params=["sqlite", "postgresql"])
 async def sessions(request, tmp_path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    dbname = None
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'audit.db'}"
-    else:
-        if shutil.which("createdb") is None:
-            pytest.skip("PostgreSQL client tools not installed")
-        dbname = f"audit_test_{uuid.uuid4().hex[:12]}"
-        try:
-            await _run("createdb", "-h", PG_SOCKET, dbname)
-        except RuntimeError as exc:
-            pytest.skip(f"PostgreSQL not available: {exc}")
-        url = f"postgresql+asyncpg://root@/{dbname}?host={PG_SOCKET}"
-    engine = make_engine(url)
-    try:
-        async with engine.begin() as conn:
-            await conn.run_sync(Base.metadata.create_all)
-        yield make_sessionmaker(engine)
-    finally:
-        await engine.dispose()
-        if dbname is not None:
-            await _run("dropdb", "-h", PG_SOCKET, "--if-exists", dbname)
+    async with fresh_sessions(request.param, tmp_path) as made:
+        yield made
 
 
 async def _append_some(sessions, n: int, *, case_number: str = "C-1") -> list[AuditEntry]:

@@ -77,6 +77,18 @@ class SessionOut(BaseModel):
     department_code: str
 
 
+def set_session_cookie(response: Response, runtime: Runtime, token: str, expires_at: int) -> None:
+    """The session a tier keeps for its browser: HttpOnly, SameSite=Strict, Secure in prod."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=runtime.settings.cookie_secure,
+        max_age=max(int(expires_at - time.time()), 0),
+    )
+
+
 def session_router() -> APIRouter:
     """Sign-in relayed to identity over gRPC; the token goes back in an HttpOnly cookie too."""
     router = APIRouter(prefix="/api/v1/session", tags=["session"])
@@ -92,14 +104,7 @@ def session_router() -> APIRouter:
             )
         except grpc.aio.AioRpcError as exc:
             raise domain_error(exc) from exc
-        response.set_cookie(
-            SESSION_COOKIE,
-            resp.access_token,
-            httponly=True,
-            samesite="strict",
-            secure=runtime.settings.cookie_secure,
-            max_age=max(int(resp.expires_at.ToSeconds() - time.time()), 0),
-        )
+        set_session_cookie(response, runtime, resp.access_token, resp.expires_at.ToSeconds())
         return SessionOut(
             access_token=resp.access_token,
             staff_id=resp.staff_id,

@@ -3,7 +3,6 @@ then read their own cases. The code and session routes are public on purpose."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 
 import grpc
@@ -12,7 +11,7 @@ from fastapi import APIRouter, Response
 from govnet.identity.v1 import identity_pb2, identity_pb2_grpc
 from govnet_kit.db import transaction
 from govnet_kit.grpcutil import domain_error
-from govnet_kit.web import SESSION_COOKIE, CurrentPrincipal, CurrentRuntime
+from govnet_kit.web import CurrentPrincipal, CurrentRuntime, set_session_cookie
 from village_room.applicant import service
 from village_room.applicant.schemas import (
     ApplicantSessionIn,
@@ -54,14 +53,7 @@ async def sign_in(
     except grpc.aio.AioRpcError as exc:
         raise domain_error(exc) from exc
     expires = resp.expires_at.ToSeconds()
-    response.set_cookie(
-        SESSION_COOKIE,
-        resp.access_token,
-        httponly=True,
-        samesite="strict",
-        secure=runtime.settings.cookie_secure,
-        max_age=max(int(expires - time.time()), 0),
-    )
+    set_session_cookie(response, runtime, resp.access_token, expires)
     return ApplicantSessionOut(
         access_token=resp.access_token, expires_at=datetime.fromtimestamp(expires, UTC)
     )
