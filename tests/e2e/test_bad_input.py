@@ -127,3 +127,18 @@ def test_malformed_grpc_transfer_is_invalid_argument_and_stores_nothing(platform
     assert anonymous == grpc.StatusCode.UNAUTHENTICATED
     after = httpx.get(f"{platform_pg.http('town-hall')}/api/v1/cases", headers=town_staff).json()
     assert after == before
+
+
+def test_email_channel_without_an_address_is_refused(platform_pg):
+    staff = _staff(platform_pg, "village-room", "village.duty")
+    body = {
+        "place_code": VILLAGE,
+        "item_code": ITEM,
+        "applicant": {**APPLICANT, "channel": "email"},
+        "materials": [],
+    }
+    resp = httpx.post(
+        f"{platform_pg.http('village-room')}/api/v1/applications", json=body, headers=staff
+    )
+    assert resp.status_code == 422
+    assert ["body", "applicant", "channel"] in [d["loc"] for d in resp.json()["detail"]]

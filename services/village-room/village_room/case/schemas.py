@@ -33,7 +33,9 @@ class ApplicantIn(BaseModel):
     id_number: str = Field(pattern=ID_NUMBER)
     phone: str = Field(pattern=MOBILE)
     language: Literal["zh", "en"] = "zh"
-    channel: Literal["sms", "email", "in_app"] = "sms"
+    # No "email" until the applicant's email address is collected: the phone is the only
+    # contact the village records, and an email to a phone number could never arrive.
+    channel: Literal["sms", "in_app"] = "sms"
 
 
 class MaterialIn(BaseModel):
