@@ -114,8 +114,3 @@ def install_http_handlers(app: FastAPI) -> None:
                 "reference": reference,
             },
         )
-
-
-async def abort_grpc(context: grpc.aio.ServicerContext, exc: DomainError) -> None:
-    detail = f"{exc.field}: {exc.message}" if exc.field else exc.message
-    await context.abort(exc.grpc_status, detail)

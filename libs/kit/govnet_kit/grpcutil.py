@@ -7,7 +7,6 @@ import contextvars
 import logging
 import time
 import uuid
-from collections.abc import Callable
 
 import grpc
 from opentelemetry.instrumentation.grpc import aio_client_interceptors
@@ -230,6 +229,3 @@ class ServiceTokenSource:
 
 def bearer_metadata(token: str) -> tuple[tuple[str, str], ...]:
     return (("authorization", f"Bearer {token}"),)
-
-
-Register = Callable[[grpc.aio.Server], None]

@@ -39,7 +39,7 @@ Task = Callable[[], Awaitable[None]]
 class Runtime:
     """The handles a service shares between its edges: settings, database, NATS, auth, relays."""
 
-    def __init__(self, settings: ServiceSettings, *, uses_nats: bool = True):
+    def __init__(self, settings: ServiceSettings):
         setup_logging(settings.log_level)
         setup_tracing(
             settings.service_name, console=settings.trace_console, trace_file=settings.trace_file
@@ -48,7 +48,6 @@ class Runtime:
         self.engine = make_engine(settings.database_url)
         SQLAlchemyInstrumentor().instrument(engine=self.engine.sync_engine)
         self.sessions = make_sessionmaker(self.engine)
-        self.uses_nats = uses_nats
         self.nats = NatsLink(settings.nats_url)
         self.verifier = TokenVerifier(
             settings.identity_http_url.rstrip("/") + "/.well-known/jwks.json"
@@ -110,10 +109,7 @@ class Runtime:
         return credential
 
     async def readiness(self) -> dict[str, bool]:
-        checks = {"database": await ping(self.engine)}
-        if self.uses_nats:
-            checks["nats"] = self.nats.connected
-        return checks
+        return {"database": await ping(self.engine), "nats": self.nats.connected}
 
     async def _watch_health(self) -> None:
         while True:
@@ -167,12 +163,11 @@ class Runtime:
             loop.add_signal_handler(sig, stop.set)
 
         background = [asyncio.create_task(self._watch_health(), name="health")]
-        if self.uses_nats:
-            background.append(asyncio.create_task(self.nats.connect(), name="nats"))
-            background.append(asyncio.create_task(self.outbox.run(), name="outbox"))
-            background.append(
-                asyncio.create_task(self.revocations.follow(self.nats), name="revocations")
-            )
+        background.append(asyncio.create_task(self.nats.connect(), name="nats"))
+        background.append(asyncio.create_task(self.outbox.run(), name="outbox"))
+        background.append(
+            asyncio.create_task(self.revocations.follow(self.nats), name="revocations")
+        )
         background.append(asyncio.create_task(self.calls.run(), name="calls"))
         background += [asyncio.create_task(t(), name=getattr(t, "__name__", "task")) for t in tasks]
         http_task = asyncio.create_task(http.serve(), name="http")
