@@ -42,7 +42,8 @@ def wait_for_database(database_url: str, *, timeout: float = 60.0) -> None:
 
 def upgrade(service_dir: Path, database_url: str) -> None:
     wait_for_database(database_url)
-    command.upgrade(alembic_config(service_dir, database_url), "head")
+    # "heads": work on separate branches (features built in parallel) all applies.
+    command.upgrade(alembic_config(service_dir, database_url), "heads")
 
 
 def run_env(context, metadata: MetaData, default_url: str) -> None:  # type: ignore[no-untyped-def]
