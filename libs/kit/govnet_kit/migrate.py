@@ -1,15 +1,21 @@
-"""Alembic, run as a step before start (rule 14): waits for the database, then upgrades."""
+"""Alembic, run as a step before start (rule 14): waits for the database, then upgrades.
+
+On PostgreSQL the upgrade holds a session-level advisory lock named after the service, so two
+migrate steps that start together (an init container in each of several new pods, or two Jobs)
+run one after the other: the second finds the schema at head and does nothing.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import MetaData, pool
+from sqlalchemy import MetaData, make_url, pool, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -40,10 +46,39 @@ def wait_for_database(database_url: str, *, timeout: float = 60.0) -> None:
     asyncio.run(_wait())
 
 
+def lock_key(service: str) -> int:
+    """A stable signed 64-bit advisory lock key per service (pg_advisory_lock takes a bigint)."""
+    digest = hashlib.sha256(f"govnet-migrate:{service}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+async def _upgrade_locked(cfg: Config, database_url: str, service: str) -> None:
+    engine = create_async_engine(database_url, poolclass=pool.NullPool)
+    try:
+        # Autocommit: the lock's connection must not sit idle in a transaction meanwhile.
+        async with engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            key = lock_key(service)
+            if not await conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}):
+                log.info("%s: another migration holds the lock; waiting for it", service)
+                await conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+            try:
+                # Alembic's env.py runs its own event loop: give it a thread of its own.
+                await asyncio.to_thread(command.upgrade, cfg, "heads")
+            finally:
+                await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+    finally:
+        await engine.dispose()
+
+
 def upgrade(service_dir: Path, database_url: str) -> None:
     wait_for_database(database_url)
     # "heads": work on separate branches (features built in parallel) all applies.
-    command.upgrade(alembic_config(service_dir, database_url), "heads")
+    cfg = alembic_config(service_dir, database_url)
+    if make_url(database_url).get_backend_name() == "postgresql":
+        asyncio.run(_upgrade_locked(cfg, database_url, service_dir.name))
+    else:  # SQLite: one process per file (the embedded profile); no one to race with.
+        command.upgrade(cfg, "heads")
 
 
 def run_env(context, metadata: MetaData, default_url: str) -> None:  # type: ignore[no-untyped-def]
