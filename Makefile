@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 UV := $(BIN)/uv
 STAMP := $(VENV)/.synced
 
-.PHONY: setup run demo test proto proto-check lint format system-packages clean
+.PHONY: setup run demo test proto proto-baseline proto-check lint format system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ setup: $(STAMP) proto
 proto: $(STAMP)
 	$(BIN)/python tools/gen_protos.py
 	cd protos && ../$(BIN)/buf lint
+
+## proto-baseline: accept the current contracts as released, after a deliberate breaking change
+## (or a release): the image in protos/baseline.binpb that `buf breaking` compares against
+proto-baseline: $(STAMP)
+	cd protos && ../$(BIN)/buf build --exclude-source-info -o baseline.binpb
 
 ## run: NATS + the five services on SQLite under var/, demo data, until Ctrl-C
 run: setup
@@ -45,6 +50,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	cd protos && ../$(BIN)/buf lint
+	cd protos && ../$(BIN)/buf breaking --against baseline.binpb
 
 format: setup
 	$(BIN)/ruff check --fix .

@@ -44,12 +44,50 @@ def test_generated_code_is_current(tmp_path):
     assert stale == [], f"run `make proto`: stale generated files {stale}"
 
 
-def test_buf_lint_passes():
+def _buf() -> str:
     buf = shutil.which("buf", path=str(Path(sys.executable).parent)) or shutil.which("buf")
     if buf is None:
         pytest.skip("buf is not installed (it comes with the buf-bin wheel in the dev group)")
-    result = subprocess.run([buf, "lint"], cwd=ROOT / "protos", capture_output=True, text=True)
+    return buf
+
+
+def test_buf_lint_passes():
+    result = subprocess.run([_buf(), "lint"], cwd=ROOT / "protos", capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# The contracts as released: an image built by `make proto-baseline` (docs/operations.md).
+BASELINE = ROOT / "protos" / "baseline.binpb"
+
+
+def _breaking(protos: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [_buf(), "breaking", str(protos), "--against", str(BASELINE)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_contracts_do_not_break_the_baseline():
+    """Adding fields, enum values, messages and RPCs is fine; removing, renumbering or
+    retyping them breaks deployed peers. A deliberate break: `make proto-baseline`."""
+    result = _breaking(ROOT / "protos")
+    assert result.returncode == 0, "buf breaking:\n" + result.stdout + result.stderr
+
+
+def test_buf_breaking_catches_a_removed_field(tmp_path):
+    """The guard above can fail: drop a field of a copy of the contracts."""
+    _buf()
+    copy = tmp_path / "protos"
+    shutil.copytree(ROOT / "protos", copy, ignore=shutil.ignore_patterns("*.binpb"))
+    case = copy / "govnet" / "common" / "v1" / "case.proto"
+    text = case.read_text()
+    assert "string id_number = 2;" in text
+    case.write_text(text.replace("string id_number = 2;", ""))
+    result = _breaking(copy)
+    assert result.returncode != 0
+    assert "id_number" in result.stdout + result.stderr
 
 
 def _field_paths(descriptor: Descriptor, prefix: str = "", seen: frozenset[str] = frozenset()):
