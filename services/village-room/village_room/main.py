@@ -18,6 +18,7 @@ from village_room.case.guide import router as guide_router
 from village_room.case.router import router as case_router
 from village_room.case.servicer import PUBLIC_METHODS, VillageRoomServicer
 from village_room.config import VillageRoomSettings
+from village_room.fee.router import router as fee_router
 from village_room.visit.router import router as visit_router
 
 
@@ -42,6 +43,7 @@ def build(settings: VillageRoomSettings) -> tuple[Runtime, FastAPI]:
     app.include_router(case_router)
     app.include_router(applicant_router)
     app.include_router(guide_router)
+    app.include_router(fee_router)
     return runtime, app
 
 

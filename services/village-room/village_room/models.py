@@ -2,4 +2,5 @@
 
 from govnet_kit import audit, calls, catalog_replica, consumer, messaging  # noqa: F401 - kit tables
 from village_room.case import models as case_models  # noqa: F401
+from village_room.fee import models as fee_models  # noqa: F401
 from village_room.visit import models as visit_models  # noqa: F401
