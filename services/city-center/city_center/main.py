@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from city_center.appointment.router import router as appointment_router
 from city_center.case.router import router as case_router
 from city_center.case.servicer import PUBLIC_METHODS, CityCenterServicer
 from city_center.catalog.admin_router import router as catalog_admin_router
@@ -25,6 +26,7 @@ def build(settings: CityCenterSettings) -> tuple[Runtime, FastAPI]:
     app.include_router(catalog_router)
     app.include_router(catalog_admin_router)
     app.include_router(case_router)
+    app.include_router(appointment_router)
     return runtime, app
 
 
