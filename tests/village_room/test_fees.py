@@ -5,6 +5,7 @@ Through the village's HTTP API, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
@@ -246,6 +247,21 @@ async def test_window_payments_get_receipt_numbers_in_order(app, client):
     assert (await audit_actions(app, numbers[0]))[-2:] == ["fee.assessed", "fee.paid"]
 
 
+async def test_payments_at_the_same_time_take_every_number_once(app, client):
+    place = "341102101298"
+    desk = staff(place)
+    numbers = [await accept(app, "FEE-PAY", place=place) for _ in range(4)]
+    responses = await asyncio.gather(
+        *(
+            client.post(f"/api/v1/cases/{n}/fee/payments", json={"method": "cash"}, headers=desk)
+            for n in numbers
+        )
+    )
+    assert [r.status_code for r in responses] == [201] * 4
+    got = sorted(int(r.json()["receipt_number"].rsplit("-", 1)[1]) for r in responses)
+    assert got == [1, 2, 3, 4]
+
+
 async def test_paying_twice_or_waiving_a_paid_fee_is_refused(app, client):
     number = await accept(app, "FEE-PAY")
     desk = staff(VILLAGE)
@@ -400,6 +416,8 @@ async def test_a_forged_callback_is_refused_and_recorded(app, client):
         (body, {**headers, SIGNATURE_HEADER: "sha256=" + "0" * 64}),
         (body, {"Content-Type": "application/json"}),
     ]
+    too_large = await client.post(CALLBACK, content=b"x" * 70_000, headers=headers)
+    bilingual_refusal(too_large, 422, "body")
     for content, hdrs in forged:
         resp = await client.post(CALLBACK, content=content, headers=hdrs)
         bilingual_refusal(resp, 403, "signature")

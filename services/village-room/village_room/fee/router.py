@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from govnet_kit import access_log
 from govnet_kit.auth import Principal
 from govnet_kit.db import transaction
-from govnet_kit.errors import DomainError, PermissionDenied, Unauthenticated
+from govnet_kit.errors import DomainError, InvalidArgument, PermissionDenied, Unauthenticated
 from govnet_kit.fees import yuan
 from govnet_kit.payments import SIGNATURE_HEADER, PaymentProvider, make_provider
 from govnet_kit.web import CurrentPrincipal, CurrentRuntime
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from govnet_kit.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1", tags=["fees"])
+MAX_CALLBACK_BYTES = 64 * 1024  # an order report is a few hundred bytes
 METHOD_ZH = {"cash": "现金", "card": "刷卡", "online": "网上支付"}
 
 
@@ -251,6 +252,10 @@ async def payment_callback(
     """Public on purpose (the provider calls it), so believed only with a valid signature.
     A forged one is refused and recorded; a repeated one changes nothing."""
     body = await request.body()
+    if len(body) > MAX_CALLBACK_BYTES:
+        raise InvalidArgument(
+            "payment callback body too large", message_zh="支付回调内容过大", field="body"
+        )
     report = provider.verify_callback(body, signature)
     actor = f"payment-provider:{provider.name}"
     async with _refusals(runtime, actor, None, "callback"):
