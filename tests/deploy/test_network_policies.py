@@ -161,7 +161,7 @@ def _rules(objs: list[Obj], kind: str):
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_traffic_from_outside(rendered, overlay):
     """Open to anyone: only the tiers' HTTP ports. From address ranges: only the town and city
-    gRPC ports (edge nodes) and the city's (integration clients)."""
+    gRPC ports (edge nodes), the city's gRPC and notify's HTTP port (integration clients)."""
     objs = rendered[overlay]
     open_to_all = set()
     from_ranges = set()
@@ -179,12 +179,14 @@ def test_traffic_from_outside(rendered, overlay):
         ("town-hall-grpc-from-edge-nodes", "town-hall", SERVICES["town-hall"].grpc),
         ("city-center-grpc-from-edge-nodes", "city-center", SERVICES["city-center"].grpc),
         ("city-center-grpc-from-integration-clients", "city-center", SERVICES["city-center"].grpc),
+        ("notify-http-from-integration-clients", "notify", SERVICES["notify"].http),
     }
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_traffic_to_outside(rendered, overlay):
-    """Outside the namespace, the services reach only: notify its mail relay (an address range);
+    """Outside the namespace, the services reach only: notify its mail relay and its event
+    subscribers' HTTPS endpoints (address ranges);
     the database pods the Kubernetes API and the backup store (443/6443); every pod the DNS."""
     to_ranges = set()
     for policy, rule in _rules(rendered[overlay], "egress"):
@@ -198,4 +200,6 @@ def test_traffic_to_outside(rendered, overlay):
                 assert name == "allow-dns", name
             if "ipBlock" in peer:
                 to_ranges |= {(name, p["port"]) for p in rule["ports"]}
-    assert to_ranges == {("notify-to-mail-relay", port) for port in (25, 465, 587)}
+    assert to_ranges == {("notify-to-mail-relay", port) for port in (25, 465, 587)} | {
+        ("notify-to-subscribers", 443)
+    }

@@ -1,12 +1,14 @@
-"""Notify's fixtures: a database per test (SQLite file and PostgreSQL) and a real SMTP server
-(aiosmtpd) on a free port."""
+"""Notify's fixtures: a database per test (SQLite file and PostgreSQL), a real SMTP server
+(aiosmtpd) and a real nats-server, each on a free port."""
 
 from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -77,3 +79,20 @@ def smtp_server() -> Iterator[SmtpServer]:
         yield SmtpServer("127.0.0.1", controller.port, mailbox)
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def nats_url(tmp_path: Path) -> Iterator[str]:
+    """A nats-server with JetStream of its own (the one `make` installs into the venv)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "nats-server"), "-js", "-sd", str(tmp_path / "js")]
+        + ["-a", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield f"nats://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(10)

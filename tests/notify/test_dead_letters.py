@@ -4,10 +4,8 @@ while the rest flows; an operator lists and replays it with `notify dead-letters
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,26 +25,9 @@ from notify.dead_letter import service as dead_letter_service
 from notify.dead_letter.models import DeadLetter
 from notify.notification.handlers import STATUS_SUBJECTS, handle_case_status
 from notify.notification.models import CaseEvent
-from tests.notify.notifykit import Sessions, case_number, free_port
+from tests.notify.notifykit import Sessions, case_number
 
-BIN = Path(sys.executable).parent
 STREAM = "GOVNET_CASES"
-
-
-@pytest.fixture
-def nats_url(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(BIN / "nats-server"), "-js", "-sd", str(tmp_path / "js"), "-a", "127.0.0.1"]
-        + ["-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        yield f"nats://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def status_event(case: str) -> tuple[str, bytes]:

@@ -3,6 +3,7 @@
     notify dead-letters list [--all]      status events the consumer gave up on
     notify dead-letters replay <id>       hand one to the consumer again (idempotent)
     notify alerts list [--all]            notifications given up on
+    notify subscriptions failed           subscribers' deliveries given up on
 
 `migrate` and `serve` are the kit's `run_cli`, which parses its own arguments; this parser
 only adds the commands the kit does not have.
@@ -35,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     alerts_sub = alerts.add_subparsers(dest="action", required=True)
     alerts_list = alerts_sub.add_parser("list", help="the unresolved alerts")
     alerts_list.add_argument("--all", action="store_true", help="include resolved ones")
+    subs = sub.add_parser("subscriptions", help="integration clients' event subscriptions")
+    subs_sub = subs.add_subparsers(dest="action", required=True)
+    subs_sub.add_parser("failed", help="deliveries given up on")
     return parser
 
 
@@ -82,19 +86,23 @@ async def replay_dead_letter(settings: NotifySettings, dead_letter_id: str) -> i
     from govnet_kit.errors import DomainError
     from govnet_kit.messaging import NatsLink
     from notify.dead_letter import service
-    from notify.main import status_consumer
+    from notify.main import status_consumer, subscription_consumer
 
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
     # The consumer only for its idempotent step: nothing connects to NATS.
-    consumer = status_consumer(NatsLink(settings.nats_url), sessions, settings)
+    link = NatsLink(settings.nats_url)
+    consumers = [
+        status_consumer(link, sessions, settings),
+        subscription_consumer(link, sessions, settings),
+    ]
     try:
         try:
             async with transaction(sessions) as session:
                 handled = await service.replay(
                     session=session,
                     dead_letter_id=dead_letter_id,
-                    processes={consumer.durable: consumer.process},
+                    processes={c.durable: c.process for c in consumers},
                 )
         except DomainError as exc:
             print(f"not replayed: {exc.message}", file=sys.stderr)
@@ -143,6 +151,31 @@ async def list_alerts(settings: NotifySettings, *, include_resolved: bool) -> in
     return 0
 
 
+async def list_failed_deliveries(settings: NotifySettings) -> int:
+    from govnet_kit.db import make_engine, make_sessionmaker, transaction
+    from notify.subscription import delivery
+
+    engine = make_engine(settings.database_url)
+    try:
+        async with transaction(make_sessionmaker(engine)) as session:
+            rows = await delivery.failed_deliveries(session=session)
+    finally:
+        await engine.dispose()
+    for d in rows:
+        print(
+            _line(
+                d.id,
+                d.last_attempt_at.isoformat() if d.last_attempt_at else "-",
+                f"subscription={d.subscription_id}",
+                f"event_seq={d.event_seq}",
+                f"attempts={d.attempts}",
+                (d.last_error or "")[:200],
+            )
+        )
+    print(f"{len(rows)} failed delivery(ies)")
+    return 0
+
+
 def main() -> None:
     args = _parser().parse_args()
     if args.command in KIT_COMMANDS:
@@ -161,6 +194,8 @@ def main() -> None:
         code = asyncio.run(list_dead_letters(settings, include_replayed=args.all))
     elif args.command == "dead-letters":
         code = asyncio.run(replay_dead_letter(settings, args.id))
+    elif args.command == "subscriptions":
+        code = asyncio.run(list_failed_deliveries(settings))
     else:
         code = asyncio.run(list_alerts(settings, include_resolved=args.all))
     sys.exit(code)

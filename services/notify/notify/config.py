@@ -46,6 +46,22 @@ class NotifySettings(ServiceSettings):
     # Deliveries of a status event before it goes to the dead-letter store.
     consumer_max_deliver: int = Field(20, ge=1)
 
+    # Event subscriptions of integration clients (A3). Callback hosts notify may post to:
+    # "host" exactly or ".domain" for every host under it (JSON list); empty: none. The network
+    # policy notify-to-subscribers must let the same addresses out.
+    subscription_callback_hosts: list[str] = []
+    # Plain-HTTP callbacks (tests, a closed network); HTTPS otherwise.
+    subscription_allow_http: bool = False
+    subscription_max_per_client: int = Field(20, ge=1)
+    # Attempts per delivery (the first included), then an audit entry and an ERROR log; retries
+    # wait base * 2^(n-1) seconds, at most max. Defaults: about a day and a half in all.
+    subscription_max_attempts: int = Field(15, ge=1)
+    subscription_retry_base_seconds: float = Field(10.0, gt=0)
+    subscription_retry_max_seconds: float = Field(3 * 3600.0, gt=0)
+    subscription_timeout_seconds: float = Field(10.0, gt=0)
+    # Deliveries in flight per replica.
+    subscription_lanes: int = Field(4, ge=1)
+
     @model_validator(mode="after")
     def _refuse_test_provider_in_prod(self) -> "NotifySettings":
         if self.environment == "prod" and self.sms_provider == "test":
@@ -53,7 +69,10 @@ class NotifySettings(ServiceSettings):
                 "sms_provider 'test' pretends to deliver and sends nothing: set a real provider "
                 "(or 'none', which fails every SMS loudly) in prod"
             )
-        if self.delivery_lease_seconds <= max(self.sms_timeout_seconds, self.smtp_timeout_seconds):
+        slowest = max(
+            self.sms_timeout_seconds, self.smtp_timeout_seconds, self.subscription_timeout_seconds
+        )
+        if self.delivery_lease_seconds <= slowest:
             raise ValueError("delivery_lease_seconds must exceed the channel timeouts")
         return self
 

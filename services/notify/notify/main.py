@@ -1,5 +1,6 @@
 """The notify process: consumes every case status change, tells the case's recipients (N1) and
-delivers what it told them, in the background, by SMS, email or the in-app inbox."""
+delivers what it told them, in the background, by SMS, email or the in-app inbox; and logs the
+thin events for other government systems' subscriptions, posting each to its subscribers (A3)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ from notify.notification.delivery import RetryPolicy
 from notify.notification.handlers import STATUS_SUBJECTS, handle_case_status
 from notify.notification.servicer import NotifyServicer
 from notify.notification.worker import DeliveryWorker
+from notify.subscription import handlers as subscription_handlers
+from notify.subscription.router import router as subscription_router
+from notify.subscription.service import CallbackPolicy
+from notify.subscription.worker import SubscriptionWorker
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,8 @@ class Notify:
     app: FastAPI
     consumer: DurableConsumer
     worker: DeliveryWorker
+    subscription_consumer: DurableConsumer
+    subscription_worker: SubscriptionWorker
 
 
 def retry_policy(settings: NotifySettings) -> RetryPolicy:
@@ -38,6 +45,22 @@ def retry_policy(settings: NotifySettings) -> RetryPolicy:
         max_attempts=settings.delivery_max_attempts,
         base=timedelta(seconds=settings.delivery_retry_base_seconds),
         cap=timedelta(seconds=settings.delivery_retry_max_seconds),
+    )
+
+
+def subscription_policy(settings: NotifySettings) -> RetryPolicy:
+    return RetryPolicy(
+        max_attempts=settings.subscription_max_attempts,
+        base=timedelta(seconds=settings.subscription_retry_base_seconds),
+        cap=timedelta(seconds=settings.subscription_retry_max_seconds),
+    )
+
+
+def callback_policy(settings: NotifySettings) -> CallbackPolicy:
+    return CallbackPolicy(
+        hosts=tuple(h.strip().lower() for h in settings.subscription_callback_hosts if h.strip()),
+        allow_http=settings.subscription_allow_http,
+        max_per_client=settings.subscription_max_per_client,
     )
 
 
@@ -63,6 +86,28 @@ def status_consumer(
     )
 
 
+def subscription_consumer(
+    link: NatsLink,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: NotifySettings,
+    *,
+    after_commit: Callable[[], None] | None = None,
+) -> DurableConsumer:
+    """The `notify-subscriptions` durable consumer: the event log and subscribers' deliveries."""
+    return DurableConsumer(
+        link,
+        sessions,
+        durable=subscription_handlers.DURABLE,
+        stream="GOVNET_CASES",
+        subjects=STATUS_SUBJECTS,
+        handler=subscription_handlers.handle_case_status,
+        max_deliver=settings.consumer_max_deliver,
+        after_commit=after_commit,
+        on_dead_letter=dead_letter_service.store,
+        retry_delay=partial(exponential_delay, base=1.0, cap=30.0),
+    )
+
+
 def build(settings: NotifySettings) -> Notify:
     runtime = Runtime(settings)
     app = build_app(
@@ -79,7 +124,26 @@ def build(settings: NotifySettings) -> Notify:
         poll=settings.delivery_poll_seconds,
     )
     consumer = status_consumer(runtime.nats, runtime.sessions, settings, after_commit=worker.wake)
-    return Notify(runtime=runtime, app=app, consumer=consumer, worker=worker)
+    app.include_router(subscription_router)
+    app.state.callback_policy = callback_policy(settings)
+    subscription_worker = SubscriptionWorker(
+        runtime.sessions,
+        policy=subscription_policy(settings),
+        timeout=settings.subscription_timeout_seconds,
+        lease=timedelta(seconds=settings.delivery_lease_seconds),
+        lanes=settings.subscription_lanes,
+        poll=settings.delivery_poll_seconds,
+    )
+    return Notify(
+        runtime=runtime,
+        app=app,
+        consumer=consumer,
+        worker=worker,
+        subscription_consumer=subscription_consumer(
+            runtime.nats, runtime.sessions, settings, after_commit=subscription_worker.wake
+        ),
+        subscription_worker=subscription_worker,
+    )
 
 
 async def serve(settings: NotifySettings) -> None:
@@ -88,5 +152,10 @@ async def serve(settings: NotifySettings) -> None:
     await notify.runtime.serve(
         notify.app,
         register_grpc=[lambda s: notify_pb2_grpc.add_NotifyServiceServicer_to_server(servicer, s)],
-        tasks=[notify.consumer.run, notify.worker.run],
+        tasks=[
+            notify.consumer.run,
+            notify.worker.run,
+            notify.subscription_consumer.run,
+            notify.subscription_worker.run,
+        ],
     )
