@@ -34,13 +34,15 @@ from govnet_kit.audit import AuditEntry
 from govnet_kit.cases import ts
 from govnet_kit.consumer import Event
 from govnet_kit.db import transaction
+from govnet_kit.errors import InvalidArgument
 from govnet_kit.messaging import NatsLink, case_status_subject
 from notify.config import NotifySettings
 from notify.main import build, subscription_consumer
 from notify.notification.delivery import RetryPolicy
-from notify.subscription import delivery
+from notify.subscription import delivery, service
 from notify.subscription.handlers import handle_case_status
 from notify.subscription.models import DeliveryState, SubscriptionDelivery
+from notify.subscription.schemas import SubscriptionIn
 from notify.subscription.worker import SubscriptionWorker
 from tests.notify.notifykit import FakeClock, Sessions, count, free_port
 
@@ -550,3 +552,33 @@ async def test_from_jetstream_to_the_subscriber(api, sessions, receiver, nats_ur
     assert sorted(got) == sorted(c.event_id for c in changes[:3])
     assert all(signed_by(sub["secret"], r) for r in receiver.received)
     assert await count(sessions, SubscriptionDelivery) == 3
+
+
+async def test_callbacks_are_https_on_listed_hosts_unless_the_operator_allows_http(sessions):
+    policy = service.CallbackPolicy(hosts=("events.gov.example", ".city.gov.example"))
+
+    async def register(url: str) -> str:
+        async with transaction(sessions) as session:
+            made, _ = await service.create_subscription(
+                session=session,
+                client="client:client-x",
+                scope=[COUNTY],
+                data=SubscriptionIn(callback_url=url, places=[VILLAGE]),
+                policy=policy,
+            )
+            return made.callback_url
+
+    assert await register("https://events.gov.example/in") == "https://events.gov.example/in"
+    assert (
+        await register("https://a.city.gov.example:8443/x") == "https://a.city.gov.example:8443/x"
+    )
+    for url in (
+        "http://events.gov.example/in",  # plain HTTP: not allowed here
+        "https://events.gov.example.attacker.example/in",
+        "https://city.gov.example.evil/in",
+        "https://notify:8005/api",  # inside the cluster
+        "https:///nohost",
+    ):
+        with pytest.raises(InvalidArgument) as refused:
+            await register(url)
+        assert refused.value.field == "callback_url", url
