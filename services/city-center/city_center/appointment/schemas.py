@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 ItemCode = Annotated[str, StringConstraints(max_length=50, pattern=r"^[A-Za-z0-9-]+$")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -31,8 +31,9 @@ class SlotsOut(BaseModel):
 
 class BookingIn(BaseModel):
     item_code: ItemCode
-    # A slot's start as the slots list gives it, with its offset, e.g. 2026-09-01T09:00:00+08:00.
-    starts_at: AwareDatetime
+    # A slot's start as the slots list gives it, with its offset, e.g. 2026-09-01T09:00:00+08:00
+    # (one without is refused by the service, in both languages).
+    starts_at: datetime
     # The applicant's name, as the window will ask for it.
     name: Name
     # Required when staff book for a caller; an applicant may add the phone they signed in with.
