@@ -103,7 +103,7 @@ def run(
     *,
     say: Callable[[str], None] = lambda _line: None,
     timeout: float = 30.0,
-    expected_events: int = 7,
+    expected_events: int = 8,
 ) -> Journey:
     """`urls` maps service name to its HTTP base URL."""
     village, town, city = urls["village-room"], urls["town-hall"], urls["city-center"]

@@ -87,6 +87,8 @@ def check_notifications(platform, result: journey.Journey) -> None:  # type: ign
         (case_pb2.TIER_TOWN, case_pb2.CASE_STATUS_RECEIVED): 1,
         (case_pb2.TIER_TOWN, case_pb2.CASE_STATUS_TRANSMITTED): 1,
         (case_pb2.TIER_CITY, case_pb2.CASE_STATUS_PENDING_DECISION): 1,
+        # the decider took the case as they decided it (L3: they own it)
+        (case_pb2.TIER_CITY, case_pb2.CASE_STATUS_IN_REVIEW): 1,
         (case_pb2.TIER_CITY, case_pb2.CASE_STATUS_APPROVED): 1,
         (case_pb2.TIER_VILLAGE, case_pb2.CASE_STATUS_REPLY_READY): 1,
     }

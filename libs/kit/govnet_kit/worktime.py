@@ -102,9 +102,38 @@ class WorkCalendar:
         if working_days < 1:
             raise ValueError(f"working_days must be >= 1, got {working_days}")
         day0 = accepted_at.astimezone(SHANGHAI).date()
-        due_day = self.add_working_days(day0, working_days)
+        return self._due(day0, self.add_working_days(day0, working_days))
+
+    def _due(self, day0: date, due_day: date) -> Deadline:
+        """24:00 of due_day, warning about any year from day0 on that is not confirmed."""
         due_at = datetime.combine(due_day + timedelta(days=1), time(0), tzinfo=SHANGHAI)
         unconfirmed = tuple(
             y for y in range(day0.year, due_day.year + 1) if y not in self._confirmed
         )
         return Deadline(due_at=due_at, due_day=due_day, unconfirmed_years=unconfirmed)
+
+    def remaining(self, now: datetime, due_at: datetime) -> int:
+        """Working days of a running clock still left after today (L2 suspension).
+
+        Today counts as used: a suspension asked for on a working day spends that day.
+        """
+        today = now.astimezone(SHANGHAI).date()
+        due_day = due_at.astimezone(SHANGHAI).date() - timedelta(days=1)
+        return self.working_days_between(today, due_day)
+
+    def resumed(self, resumed_at: datetime, remaining: int) -> Deadline:
+        """The deadline of a clock restarted with `remaining` working days after today.
+
+        With none left (suspended on its last day) it is due at the end of the resume day.
+        """
+        if remaining < 0:
+            raise ValueError(f"remaining must be >= 0, got {remaining}")
+        day0 = resumed_at.astimezone(SHANGHAI).date()
+        return self._due(day0, self.add_working_days(day0, remaining))
+
+    def extended(self, due_at: datetime, days: int) -> Deadline:
+        """The deadline moved on by `days` more working days (an extension the item allows)."""
+        if days < 1:
+            raise ValueError(f"days must be >= 1, got {days}")
+        old_due_day = due_at.astimezone(SHANGHAI).date() - timedelta(days=1)
+        return self._due(old_due_day, self.add_working_days(old_due_day, days))

@@ -15,6 +15,8 @@ class CityCenterSettings(ServiceSettings):
     # The city's administrative division code.
     place_code: str = "341100000000"
     notify_grpc_target: str = "127.0.0.1:50055"
+    # Years whose official holiday schedule the administrator has confirmed (decision 6).
+    confirmed_calendar_years: list[int] = [2025, 2026]
 
 
 @lru_cache

@@ -14,6 +14,8 @@ class TownHallSettings(ServiceSettings):
     database_url: str = "sqlite+aiosqlite:///var/town-hall.db"
     city_center_grpc_target: str = "127.0.0.1:50051"
     notify_grpc_target: str = "127.0.0.1:50055"
+    # Years whose official holiday schedule the administrator has confirmed (decision 6).
+    confirmed_calendar_years: list[int] = [2025, 2026]
 
 
 @lru_cache

@@ -1,8 +1,9 @@
 """Cases escalated to the city and the decisions its departments make on them."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from govnet_kit.db import Base, new_id, utcnow
@@ -27,6 +28,13 @@ class CityCase(Base):
     deadline: Mapped[datetime] = mapped_column(index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     agent_staff_id: Mapped[str] = mapped_column(String(36), default="")
+    # First-inquiry responsibility (L3): who took the case; they own it until they hand it on.
+    owner_staff_id: Mapped[str] = mapped_column(String(36), default="", server_default="")
+    # The clock (L2): stopped while suspended, with the working days it had left.
+    suspended_at: Mapped[datetime | None]
+    remaining_days: Mapped[int | None]
+    supplement_request: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    extended_days: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class CaseMaterial(Base):

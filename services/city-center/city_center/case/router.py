@@ -8,8 +8,18 @@ import grpc
 from fastapi import APIRouter, Header
 
 from city_center.case import service as case_service
+from city_center.case import steps
 from city_center.case.models import CityCase
-from city_center.case.schemas import CaseOut, CredentialIn, CredentialOut, DecisionIn, DecisionOut
+from city_center.case.schemas import (
+    CaseOut,
+    CredentialIn,
+    CredentialOut,
+    DecisionIn,
+    DecisionOut,
+    ExtendIn,
+    HandOnIn,
+    SuspendIn,
+)
 from govnet.common.v1 import case_pb2
 from govnet.identity.v1 import identity_pb2, identity_pb2_grpc
 from govnet_kit.cases import from_ts
@@ -17,6 +27,7 @@ from govnet_kit.db import transaction
 from govnet_kit.errors import PermissionDenied
 from govnet_kit.grpcutil import bearer_metadata
 from govnet_kit.web import CurrentPrincipal, CurrentRuntime
+from govnet_kit.worktime import WorkCalendar
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
@@ -31,6 +42,10 @@ def _case_out(case: CityCase) -> CaseOut:
         status=case_pb2.CaseStatus.Name(case.status),
         accepted_at=case.accepted_at,
         deadline=case.deadline,
+        owner_staff_id=case.owner_staff_id,
+        remaining_days=case.remaining_days,
+        supplement_request=case.supplement_request,
+        extended_days=case.extended_days,
     )
 
 
@@ -123,3 +138,69 @@ async def decide(
         document_title=record.document_title,
         document_text=record.document_text,
     )
+
+
+def calendar(runtime) -> WorkCalendar:  # type: ignore[no-untyped-def]
+    return WorkCalendar(confirmed_years=runtime.settings.confirmed_calendar_years)
+
+
+@router.post("/cases/{case_number}/claim", response_model=CaseOut)
+async def claim(case_number: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> CaseOut:
+    """Take the case: its owner until handed on (首问负责, L3)."""
+    async with transaction(runtime.sessions) as session:
+        case = await steps.locked_case(session, case_number)
+        await steps.claim(
+            session, case=case, staff=principal, city_place_code=runtime.settings.place_code
+        )
+    runtime.committed()
+    return _case_out(case)
+
+
+@router.post("/cases/{case_number}/hand-on", response_model=CaseOut)
+async def hand_on(
+    case_number: str, body: HandOnIn, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> CaseOut:
+    async with transaction(runtime.sessions) as session:
+        case = await steps.locked_case(session, case_number)
+        await steps.hand_on(
+            session, case=case, staff=principal, to_staff_id=body.to_staff_id, reason=body.reason
+        )
+    return _case_out(case)
+
+
+@router.post("/cases/{case_number}/suspension", response_model=CaseOut)
+async def suspend(
+    case_number: str, body: SuspendIn, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> CaseOut:
+    """Ask for a supplement; the clock stops until it arrives (L2)."""
+    async with transaction(runtime.sessions) as session:
+        case = await steps.locked_case(session, case_number)
+        await steps.suspend(
+            session,
+            case=case,
+            staff=principal,
+            request=steps.SupplementInput(material_codes=body.material_codes, note=body.note),
+            calendar=calendar(runtime),
+            city_place_code=runtime.settings.place_code,
+        )
+    runtime.committed()
+    return _case_out(case)
+
+
+@router.post("/cases/{case_number}/extension", response_model=CaseOut)
+async def extend(
+    case_number: str, body: ExtendIn, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> CaseOut:
+    async with transaction(runtime.sessions) as session:
+        case = await steps.locked_case(session, case_number)
+        await steps.extend(
+            session,
+            case=case,
+            staff=principal,
+            days=body.days,
+            reason=body.reason,
+            calendar=calendar(runtime),
+            city_place_code=runtime.settings.place_code,
+        )
+    runtime.committed()
+    return _case_out(case)

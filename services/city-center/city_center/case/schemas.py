@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -19,6 +19,26 @@ class CaseOut(BaseModel):
     status: str
     accepted_at: datetime
     deadline: datetime
+    owner_staff_id: str = ""
+    # Working days left when the clock stopped; null while it runs.
+    remaining_days: int | None = None
+    supplement_request: dict[str, Any] | None = None
+    extended_days: int = 0
+
+
+class SuspendIn(BaseModel):
+    material_codes: list[str] = Field(min_length=1, max_length=50)
+    note: str = Field(default="", max_length=1000)
+
+
+class ExtendIn(BaseModel):
+    days: int = Field(ge=1, le=60)
+    reason: str = Field(min_length=4, max_length=1000)
+
+
+class HandOnIn(BaseModel):
+    to_staff_id: str = Field(min_length=1, max_length=36)
+    reason: str = Field(default="", max_length=1000)
 
 
 class DecisionOut(BaseModel):

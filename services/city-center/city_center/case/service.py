@@ -9,6 +9,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from city_center.case import steps
 from city_center.case.models import CaseDecision, CaseMaterial, CityCase, DocumentSequence
 from city_center.catalog import service as catalog_service
 from govnet.common.v1 import case_pb2
@@ -164,10 +165,13 @@ async def decide(
     decision: DecisionInput,
     city_place_code: str,
 ) -> CaseDecision:
-    case = await get_case(session, case_number)
+    case = await steps.locked_case(session, case_number)
     check_credential(staff=staff, credential=credential, case=case)
     if case.status in DECIDED:
         raise Conflict(f"case {case_number} is already decided", message_zh="该办件已作出决定")
+    if case.status == case_pb2.CASE_STATUS_PENDING_DECISION:
+        # Deciding a case nobody took yet takes it first (L3: the decider owns it).
+        await steps.claim(session, case=case, staff=staff, city_place_code=city_place_code)
     if decision.outcome == "refuse" and not decision.legal_reason.strip():
         raise InvalidArgument(
             "a refusal states its legal reason (C3)",
@@ -207,6 +211,7 @@ async def decide(
         credential_id=credential.credential_id,
         decided_at=utcnow(),
     )
+    steps.MACHINE.check(case.status, status)
     session.add(record)
     case.status = status
     emit_status(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from city_center.case import service as case_service
+from city_center.case import steps
 from city_center.catalog.servicer import CATALOG_PUBLIC_METHODS, CatalogRpcs
 from govnet.citycenter.v1 import city_center_pb2, city_center_pb2_grpc
 from govnet_kit.db import transaction
 from govnet_kit.errors import InvalidArgument
 from govnet_kit.grpcutil import current_principal
 from govnet_kit.runtime import Runtime
+from govnet_kit.worktime import WorkCalendar
 
 PUBLIC_METHODS = CATALOG_PUBLIC_METHODS
 
@@ -41,3 +43,48 @@ class CityCenterServicer(CatalogRpcs, city_center_pb2_grpc.CityCenterServiceServ
         return city_center_pb2.GetDecisionResponse(
             decision=case_service.decision_message(case, record)
         )
+
+    def _required(self, request) -> None:  # type: ignore[no-untyped-def]
+        current_principal().require_service("town-hall")
+        if not request.case_number:
+            raise InvalidArgument("case_number is required", field="case_number")
+
+    async def GetCaseState(self, request, context):  # type: ignore[no-untyped-def]
+        self._required(request)
+        async with transaction(self._rt.sessions) as session:
+            case = await case_service.get_case(session, request.case_number)
+        return city_center_pb2.GetCaseStateResponse(state=steps.state_message(case))
+
+    async def WithdrawCase(self, request, context):  # type: ignore[no-untyped-def]
+        self._required(request)
+        async with transaction(self._rt.sessions) as session:
+            case = await steps.locked_case(session, request.case_number)
+            status = await steps.withdraw(
+                session,
+                case=case,
+                reason=request.reason,
+                requested_by=request.requested_by or "service:town-hall",
+                city_place_code=self._rt.settings.place_code,  # type: ignore[attr-defined]
+            )
+        self._rt.committed()
+        return city_center_pb2.WithdrawCaseResponse(status=status)
+
+    async def SupplementCase(self, request, context):  # type: ignore[no-untyped-def]
+        self._required(request)
+        async with transaction(self._rt.sessions) as session:
+            case = await steps.locked_case(session, request.case_number)
+            await steps.supplement(
+                session,
+                case=case,
+                materials=list(request.materials),
+                sender=f"staff:{request.acting_staff_id}"
+                if request.acting_staff_id
+                else "service:town-hall",
+                calendar=WorkCalendar(
+                    confirmed_years=self._rt.settings.confirmed_calendar_years  # type: ignore[attr-defined]
+                ),
+                city_place_code=self._rt.settings.place_code,  # type: ignore[attr-defined]
+            )
+            state = steps.state_message(case)
+        self._rt.committed()
+        return city_center_pb2.SupplementCaseResponse(state=state)

@@ -42,6 +42,40 @@ class CityLink:
         await case_service.store_decision(session, decision=resp.decision)
         return resp.decision
 
+    async def state(self, case_number: str) -> case_pb2.CaseState:
+        resp = await self._stub.GetCaseState(
+            city_center_pb2.GetCaseStateRequest(case_number=case_number),
+            metadata=await self._rt.service_tokens.metadata(case_number=case_number),
+            timeout=10.0,
+        )
+        return resp.state
+
+    async def withdraw(self, case_number: str, *, reason: str, requested_by: str) -> int:
+        resp = await self._stub.WithdrawCase(
+            city_center_pb2.WithdrawCaseRequest(
+                case_number=case_number, reason=reason, requested_by=requested_by
+            ),
+            metadata=await self._rt.service_tokens.metadata(
+                case_number=case_number, acting_user=requested_by
+            ),
+            timeout=10.0,
+        )
+        return resp.status
+
+    async def supplement(
+        self, case_number: str, *, materials: list[case_pb2.Material], acting_staff_id: str
+    ) -> case_pb2.CaseState:
+        resp = await self._stub.SupplementCase(
+            city_center_pb2.SupplementCaseRequest(
+                case_number=case_number, materials=materials, acting_staff_id=acting_staff_id
+            ),
+            metadata=await self._rt.service_tokens.metadata(
+                case_number=case_number, acting_user=f"staff:{acting_staff_id}"
+            ),
+            timeout=30.0,
+        )
+        return resp.state
+
     def handlers(self) -> dict[str, CallHandler]:
         return {
             case_service.ESCALATE: self.escalate,

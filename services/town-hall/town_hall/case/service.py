@@ -11,16 +11,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from govnet.catalog.v1 import catalog_pb2
 from govnet.common.v1 import case_pb2
 from govnet.events.v1 import events_pb2
-from govnet_kit import audit, calls, catalog_replica
+from govnet_kit import audit, calls, catalog_replica, lifecycle
 from govnet_kit.cases import emit_status, from_ts, ts, validate_transfer
 from govnet_kit.errors import Conflict, InvalidArgument, NotFound
 from town_hall.case.models import TownCase, TownCaseMaterial, TownDecision
 
 TIER = case_pb2.TIER_TOWN
-DECIDED = {
-    case_pb2.CASE_STATUS_APPROVED,
-    case_pb2.CASE_STATUS_REFUSED,
-    case_pb2.CASE_STATUS_DEEMED_APPROVED,
+DECIDED = lifecycle.DECIDED
+MACHINE = lifecycle.ASSISTED
+# A step of the city, as this hall records it: resuming puts the case back to "transmitted".
+MIRRORED = {
+    case_pb2.CASE_STATUS_SUSPENDED: case_pb2.CASE_STATUS_SUSPENDED,
+    case_pb2.CASE_STATUS_IN_REVIEW: case_pb2.CASE_STATUS_TRANSMITTED,
+    case_pb2.CASE_STATUS_WITHDRAWN: case_pb2.CASE_STATUS_WITHDRAWN,
+    **{s: s for s in DECIDED},
 }
 ESCALATE = "escalate"
 FETCH_DECISION = "fetch_decision"
@@ -138,7 +142,7 @@ async def escalated(session: AsyncSession, *, case_number: str) -> None:
     """The city acknowledged the escalation."""
     case = await get_case(session, case_number)
     if case.status == case_pb2.CASE_STATUS_RECEIVED:
-        case.status = case_pb2.CASE_STATUS_TRANSMITTED
+        MACHINE.move(case, case_pb2.CASE_STATUS_TRANSMITTED)
         _emit(session, case)
         await audit.append(
             session, actor="service:town-hall", action="case.escalated", case_number=case_number
@@ -146,16 +150,24 @@ async def escalated(session: AsyncSession, *, case_number: str) -> None:
 
 
 async def on_status_event(session: AsyncSession, *, event: events_pb2.CaseStatusChanged) -> None:
-    """A decision made above: record it and fetch the document over gRPC."""
-    if event.status not in DECIDED:
-        return
+    """A step made above, mirrored here: suspended, resumed, withdrawn, or decided — then the
+    document is fetched over gRPC. A step the machine does not allow from here is stale
+    (delivered again, or overtaken) and changes nothing."""
     case = await session.scalar(select(TownCase).where(TownCase.case_number == event.case_number))
     if case is None:
         return  # another township's case
-    case.status = event.status
-    await calls.enqueue(
-        session, kind=FETCH_DECISION, key=case.case_number, payload=case.case_number.encode()
-    )
+    target = MIRRORED.get(event.status)
+    if target is None:
+        return
+    if event.status in DECIDED:
+        if case.status != event.status and not MACHINE.allows(case.status, target):
+            return
+        case.status = target
+        await calls.enqueue(
+            session, kind=FETCH_DECISION, key=case.case_number, payload=case.case_number.encode()
+        )
+    elif MACHINE.allows(case.status, target):
+        case.status = target
 
 
 async def store_decision(session: AsyncSession, *, decision: case_pb2.Decision) -> TownDecision:
@@ -177,7 +189,8 @@ async def store_decision(session: AsyncSession, *, decision: case_pb2.Decision) 
         decided_at=from_ts(decision.decided_at),
     )
     session.add(record)
-    case.status = decision.status
+    if case.status != decision.status:
+        MACHINE.move(case, decision.status)
     await audit.append(
         session,
         actor="service:town-hall",
@@ -208,4 +221,81 @@ def decision_message(case_number: str, record: TownDecision) -> case_pb2.Decisio
         department_code=record.department_code,
         decided_by_staff_id=record.decided_by,
         decided_at=ts(record.decided_at),
+    )
+
+
+async def decided_by_city(session: AsyncSession, case: TownCase) -> bool:
+    item = await catalog_replica.version(session, case.item_code, case.item_version)
+    return item is not None and item.deciding_tier == case_pb2.TIER_CITY
+
+
+async def locked_case(session: AsyncSession, case_number: str) -> TownCase:
+    case = await session.scalar(
+        select(TownCase).where(TownCase.case_number == case_number).with_for_update()
+    )
+    if case is None:
+        return await get_case(session, case_number)  # raises NotFound
+    return case
+
+
+async def withdrawn_above(session: AsyncSession, *, case_number: str, status: int) -> TownCase:
+    """The city's answer to a withdrawal, recorded here (a decision comes by its event)."""
+    case = await get_case(session, case_number)
+    if status == case_pb2.CASE_STATUS_WITHDRAWN and MACHINE.allows(case.status, status):
+        case.status = status
+        await audit.append(
+            session, actor="service:town-hall", action="case.withdrawn", case_number=case_number
+        )
+    return case
+
+
+async def withdraw_here(session: AsyncSession, *, case: TownCase, reason: str, by: str) -> int:
+    """A case not sent on (decided here, or still waiting to go up) is withdrawn here."""
+    MACHINE.move(case, case_pb2.CASE_STATUS_WITHDRAWN)
+    _emit(session, case, reason_code="withdrawn")
+    await audit.append(
+        session,
+        actor=by,
+        action="case.withdrawn",
+        case_number=case.case_number,
+        data={"reason": reason},
+    )
+    return case.status
+
+
+async def add_supplement(
+    session: AsyncSession, *, case_number: str, materials: list[case_pb2.Material]
+) -> TownCase:
+    """The supplement went up through this hall: keep it with the case, as the other materials."""
+    case = await get_case(session, case_number)
+    for m in materials:
+        session.add(
+            TownCaseMaterial(
+                case_id=case.id,
+                code=m.code,
+                filename=m.filename,
+                content_type=m.content_type,
+                sha256=m.sha256 or hashlib.sha256(m.content).hexdigest(),
+                content=m.content,
+            )
+        )
+    if case.status == case_pb2.CASE_STATUS_SUSPENDED:
+        MACHINE.move(case, case_pb2.CASE_STATUS_TRANSMITTED)
+    await audit.append(
+        session,
+        actor="service:town-hall",
+        action="case.supplemented",
+        case_number=case_number,
+        data={"materials": sorted(m.code for m in materials)},
+    )
+    return case
+
+
+def state_message(case: TownCase) -> case_pb2.CaseState:
+    return case_pb2.CaseState(
+        case_number=case.case_number,
+        status=case.status,
+        tier=TIER,
+        deadline=ts(case.deadline),
+        suspended=case.status == case_pb2.CASE_STATUS_SUSPENDED,
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from govnet.common.v1 import case_pb2
 from govnet.townhall.v1 import town_hall_pb2, town_hall_pb2_grpc
 from govnet_kit.db import transaction
-from govnet_kit.errors import InvalidArgument
+from govnet_kit.errors import Conflict, InvalidArgument
 from govnet_kit.grpcutil import current_principal
 from govnet_kit.runtime import Runtime
 from town_hall.case import service as case_service
@@ -43,3 +44,72 @@ class TownHallServicer(town_hall_pb2_grpc.TownHallServiceServicer):
         return town_hall_pb2.GetDecisionResponse(
             decision=case_service.decision_message(request.case_number, record)
         )
+
+    def _required(self, request) -> None:  # type: ignore[no-untyped-def]
+        current_principal().require_service("village-room")
+        if not request.case_number:
+            raise InvalidArgument("case_number is required", field="case_number")
+
+    async def GetCaseState(self, request, context):  # type: ignore[no-untyped-def]
+        """For a city item the city's state (it decides); else this hall's own."""
+        self._required(request)
+        async with transaction(self._rt.sessions) as session:
+            case = await case_service.get_case(session, request.case_number)
+            from_city = await case_service.decided_by_city(session, case)
+        if from_city and case.status != case_pb2.CASE_STATUS_RECEIVED:
+            return town_hall_pb2.GetCaseStateResponse(
+                state=await self._city.state(request.case_number)
+            )
+        return town_hall_pb2.GetCaseStateResponse(state=case_service.state_message(case))
+
+    async def WithdrawCase(self, request, context):  # type: ignore[no-untyped-def]
+        """Relayed to the city for its items; the village retries until it has an answer."""
+        self._required(request)
+        by = request.requested_by or current_principal().subject
+        async with transaction(self._rt.sessions) as session:
+            case = await case_service.locked_case(session, request.case_number)
+            if case.status == case_pb2.CASE_STATUS_WITHDRAWN or case.status in case_service.DECIDED:
+                return town_hall_pb2.WithdrawCaseResponse(status=case.status)
+            if not await case_service.decided_by_city(session, case):
+                status = await case_service.withdraw_here(
+                    session, case=case, reason=request.reason, by=by
+                )
+                self._rt.committed()
+                return town_hall_pb2.WithdrawCaseResponse(status=status)
+            if case.status == case_pb2.CASE_STATUS_RECEIVED:
+                raise Conflict(
+                    "the case is still on its way to the city; ask again shortly",
+                    message_zh="办件正在上报市级，请稍后再试",
+                )
+        status = await self._city.withdraw(
+            request.case_number, reason=request.reason, requested_by=by
+        )
+        async with transaction(self._rt.sessions) as session:
+            await case_service.withdrawn_above(
+                session, case_number=request.case_number, status=status
+            )
+        return town_hall_pb2.WithdrawCaseResponse(status=status)
+
+    async def SupplementCase(self, request, context):  # type: ignore[no-untyped-def]
+        """Relayed to the city; kept here too, as the case's other materials are."""
+        self._required(request)
+        for i, m in enumerate(request.materials):
+            if not m.code or not m.content:
+                raise InvalidArgument("material needs a code and content", field=f"materials[{i}]")
+        async with transaction(self._rt.sessions) as session:
+            case = await case_service.get_case(session, request.case_number)
+            if not await case_service.decided_by_city(session, case):
+                raise Conflict(
+                    "this hall decides the item; supplements are asked for here",
+                    message_zh="该事项由乡镇办理，无需向市级补正",
+                )
+        state = await self._city.supplement(
+            request.case_number,
+            materials=list(request.materials),
+            acting_staff_id=request.acting_staff_id,
+        )
+        async with transaction(self._rt.sessions) as session:
+            await case_service.add_supplement(
+                session, case_number=request.case_number, materials=list(request.materials)
+            )
+        return town_hall_pb2.SupplementCaseResponse(state=state)

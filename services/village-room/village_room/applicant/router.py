@@ -20,8 +20,9 @@ from village_room.applicant.schemas import (
     CodeRequestOut,
 )
 from village_room.case import service as case_service
-from village_room.case.router import case_out
-from village_room.case.schemas import CaseOut
+from village_room.case import steps as case_steps
+from village_room.case.router import case_out, steps_out
+from village_room.case.schemas import CaseOut, StepOut, WithdrawalIn
 
 router = APIRouter(prefix="/api/v1/applicant", tags=["applicant"])
 
@@ -73,3 +74,28 @@ async def own_case(
     async with transaction(runtime.sessions) as session:
         case = await service.own_case(session, principal=principal, case_number=case_number)
         return case_out(case, await case_service.reply_of(session, case))
+
+
+@router.get("/cases/{case_number}/record", response_model=list[StepOut])
+async def own_record(
+    case_number: str, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> list[StepOut]:
+    """The applicant sees every step of their own case, at every tier (L3)."""
+    async with transaction(runtime.sessions) as session:
+        case = await service.own_case(session, principal=principal, case_number=case_number)
+        return steps_out(await case_steps.record(session, case))
+
+
+@router.post("/cases/{case_number}/withdrawal", response_model=CaseOut, status_code=202)
+async def own_withdrawal(
+    case_number: str, body: WithdrawalIn, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> CaseOut:
+    """The applicant withdraws online, before the decision (L4)."""
+    async with transaction(runtime.sessions) as session:
+        case = await service.own_case(session, principal=principal, case_number=case_number)
+        await case_steps.request_withdrawal(
+            session, case=case, reason=body.reason, by=principal.subject
+        )
+        reply = await case_service.reply_of(session, case)
+    runtime.committed()
+    return case_out(case, reply)

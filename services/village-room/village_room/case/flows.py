@@ -12,6 +12,7 @@ from govnet_kit.calls import CallHandler
 from govnet_kit.consumer import Event
 from govnet_kit.runtime import Runtime
 from village_room.case import service as case_service
+from village_room.case import steps as case_steps
 
 CHANNELS = {
     "sms": notify_pb2.CHANNEL_SMS,
@@ -77,6 +78,52 @@ class Links:
         )
         await case_service.record_reply(session, decision=resp.decision)
 
+    async def fetch_state(self, session: AsyncSession, payload: bytes) -> None:
+        """What the deciding tier asked to supplement, after its suspension event."""
+        case = await case_service.get_case(session, payload.decode())
+        resp = await self.town.GetCaseState(
+            town_hall_pb2.GetCaseStateRequest(case_number=case.case_number),
+            metadata=await self._rt.service_tokens.metadata(case_number=case.case_number),
+            timeout=10.0,
+        )
+        await case_steps.store_state(session, case=case, state=resp.state)
+
+    async def withdraw(self, session: AsyncSession, payload: bytes) -> None:
+        case = await case_service.get_case(session, payload.decode())
+        person = await case_service.applicant_of(session, case)
+        resp = await self.town.WithdrawCase(
+            town_hall_pb2.WithdrawCaseRequest(
+                case_number=case.case_number,
+                reason=case.withdrawal_reason or "",
+                requested_by=f"applicant:{person.id}@{case.place_code}",
+            ),
+            metadata=await self._rt.service_tokens.metadata(
+                case_number=case.case_number,
+                acting_user=f"staff:{case.agent_staff_id}",
+                represented_party=f"applicant:{person.id}@{case.place_code}",
+            ),
+            timeout=15.0,
+        )
+        await case_steps.withdrawal_answered(session, case=case, status=resp.status)
+
+    async def supplement(self, session: AsyncSession, payload: bytes) -> None:
+        case_number, number = payload.decode().rsplit("#", 1)
+        case = await case_service.get_case(session, case_number)
+        await self.town.SupplementCase(
+            town_hall_pb2.SupplementCaseRequest(
+                case_number=case_number,
+                materials=await case_steps.supplement_materials(
+                    session, case=case, number=int(number)
+                ),
+                acting_staff_id=case.agent_staff_id,
+            ),
+            metadata=await self._rt.service_tokens.metadata(
+                case_number=case_number, acting_user=f"staff:{case.agent_staff_id}"
+            ),
+            timeout=30.0,
+        )
+        await case_steps.supplement_delivered(session, case=case)
+
     async def notifications(self, case_number: str) -> list[notify_pb2.Notification]:
         resp = await self.notify.ListNotifications(
             notify_pb2.ListNotificationsRequest(case_number=case_number),
@@ -90,6 +137,9 @@ class Links:
             case_service.TRANSMIT: self.transmit,
             case_service.REGISTER_RECIPIENTS: self.register_recipients,
             case_service.FETCH_DECISION: self.fetch_decision,
+            case_service.FETCH_STATE: self.fetch_state,
+            case_steps.WITHDRAW: self.withdraw,
+            case_steps.SUPPLEMENT: self.supplement,
         }
 
 

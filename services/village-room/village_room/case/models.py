@@ -1,6 +1,7 @@
 """Applicants, cases, one-time notices and replies at the village service room (L1, T4)."""
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -54,6 +55,12 @@ class VillageCase(Base):
     accepted_at: Mapped[datetime]
     deadline: Mapped[datetime] = mapped_column(index=True)
     calendar_warning: Mapped[str | None] = mapped_column(Text)
+    # What the deciding tier asked to supplement, while the case is suspended (L2).
+    supplement_request: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    supplements: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A withdrawal asked for and on its way up (L4); the status changes when it is confirmed.
+    withdrawal_requested_at: Mapped[datetime | None]
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class VillageCaseMaterial(Base):
@@ -66,6 +73,22 @@ class VillageCaseMaterial(Base):
     content_type: Mapped[str] = mapped_column(String(100))
     sha256: Mapped[str] = mapped_column(String(64))
     content: Mapped[bytes] = mapped_column(LargeBinary)
+    # 0: handed in at acceptance; n: the n-th supplement asked for by the deciding tier.
+    supplement_no: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class CaseStep(Base):
+    """Every step of a case at any tier, as its thin event told it: the applicant's record (L3)."""
+
+    __tablename__ = "village_case_step"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("village_case.id"), index=True)
+    tier: Mapped[int]
+    status: Mapped[int]
+    reason_code: Mapped[str] = mapped_column(String(50), default="")
+    acting_staff_id: Mapped[str] = mapped_column(String(36), default="")
+    occurred_at: Mapped[datetime]
 
 
 class OneTimeNotice(Base):

@@ -8,12 +8,15 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from govnet.common.v1 import case_pb2
 from govnet.notify.v1 import notify_pb2
+from govnet_kit import lifecycle
+from govnet_kit.catalog_replica import TIER_NAMES
 from govnet_kit.db import transaction
 from govnet_kit.web import CurrentPrincipal, CurrentRuntime
 from govnet_kit.worktime import WorkCalendar
 from village_room.case import service as case_service
+from village_room.case import steps as case_steps
 from village_room.case.flows import Links
-from village_room.case.models import Reply, VillageCase
+from village_room.case.models import CaseStep, Reply, VillageCase
 from village_room.case.schemas import (
     AcceptanceSlipOut,
     ApplicationIn,
@@ -25,6 +28,9 @@ from village_room.case.schemas import (
     PublicCaseOut,
     RedirectNoticeOut,
     ReplyOut,
+    StepOut,
+    SupplementIn,
+    WithdrawalIn,
 )
 from village_room.visit import service as visit_service
 
@@ -162,7 +168,107 @@ def case_out(case: VillageCase, reply: Reply | None) -> CaseOut:
         )
         if reply
         else None,
+        supplement_request=case.supplement_request,
+        withdrawal_requested_at=case.withdrawal_requested_at,
     )
+
+
+def steps_out(steps: list[CaseStep]) -> list[StepOut]:
+    return [
+        StepOut(
+            tier=TIER_NAMES.get(step.tier, ""),
+            status=lifecycle.name(step.status),
+            status_zh=lifecycle.NAMES_ZH.get(step.status, ""),
+            reason_code=step.reason_code,
+            occurred_at=step.occurred_at,
+        )
+        for step in steps
+    ]
+
+
+async def _staff_case(session, principal, case_number: str) -> VillageCase:  # type: ignore[no-untyped-def]
+    principal.require_staff(tier="village")
+    case = await case_service.get_case(session, case_number)
+    principal.require_place(case.place_code)
+    return case
+
+
+@router.post("/cases/{case_number}/withdrawal", response_model=CaseOut, status_code=202)
+async def withdraw(
+    case_number: str, body: WithdrawalIn, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> CaseOut:
+    """On the applicant's word at the window; confirmed by the deciding tier (L4)."""
+    async with transaction(runtime.sessions) as session:
+        case = await _staff_case(session, principal, case_number)
+        await case_steps.request_withdrawal(
+            session, case=case, reason=body.reason, by=f"staff:{principal.subject}"
+        )
+        reply = await case_service.reply_of(session, case)
+    runtime.committed()
+    return case_out(case, reply)
+
+
+@router.post("/cases/{case_number}/supplement", response_model=CaseOut, status_code=202)
+async def supplement(
+    case_number: str, body: SupplementIn, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> CaseOut:
+    """The materials the deciding tier asked for; sent up, and its clock runs again (L2)."""
+    async with transaction(runtime.sessions) as session:
+        case = await _staff_case(session, principal, case_number)
+        await case_steps.submit_supplement(
+            session,
+            case=case,
+            materials=[
+                case_service.MaterialData(
+                    code=m.code,
+                    filename=m.filename,
+                    content_type=m.content_type,
+                    content=m.content_base64,
+                )
+                for m in body.materials
+            ],
+            staff_id=principal.subject,
+        )
+    runtime.committed()
+    return case_out(case, None)
+
+
+@router.post("/cases/{case_number}/hand-over", response_model=CaseOut)
+async def hand_over(
+    case_number: str, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> CaseOut:
+    """The applicant receives the document or letter (T4 reply)."""
+    async with transaction(runtime.sessions) as session:
+        case = await _staff_case(session, principal, case_number)
+        reply = await case_steps.hand_over(session, case=case, staff_id=principal.subject)
+    runtime.committed()
+    return case_out(case, reply)
+
+
+@router.post("/cases/{case_number}/close", response_model=CaseOut)
+async def close(case_number: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> CaseOut:
+    async with transaction(runtime.sessions) as session:
+        case = await _staff_case(session, principal, case_number)
+        await case_steps.close(session, case=case, staff_id=principal.subject)
+        reply = await case_service.reply_of(session, case)
+    runtime.committed()
+    return case_out(case, reply)
+
+
+@router.get("/cases/{case_number}/record", response_model=list[StepOut])
+async def record(
+    case_number: str, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> list[StepOut]:
+    """Every step at every tier, as the tiers told it."""
+    async with transaction(runtime.sessions) as session:
+        case = await _staff_case(session, principal, case_number)
+        return steps_out(await case_steps.record(session, case))
+
+
+@router.get("/lifecycle", tags=["public"])
+async def lifecycle_machines() -> list[dict[str, object]]:
+    """Public on purpose: the state machines every tier follows, as data."""
+    return lifecycle.describe()
 
 
 @router.get("/cases/{case_number}/notifications", response_model=list[NotificationOut])

@@ -1,7 +1,7 @@
 import base64
 import binascii
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field
 
@@ -38,11 +38,17 @@ class ApplicantIn(BaseModel):
     channel: Literal["sms", "in_app"] = "sms"
 
 
+# Scans and photos of papers, and documents: what the deciding tier can open and print.
+MATERIAL_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/tiff")
+
+
 class MaterialIn(BaseModel):
     code: str = Field(min_length=1, max_length=50)
     filename: str = Field(min_length=1, max_length=200)
-    content_type: str = Field(default="application/octet-stream", max_length=100)
-    content_base64: StrictBase64 = Field(description="the scanned file, base64")
+    content_type: Literal["application/pdf", "image/jpeg", "image/png", "image/tiff"] = Field(
+        description="PDF, JPEG, PNG or TIFF"
+    )
+    content_base64: StrictBase64 = Field(description="the scanned file, base64, at most 20 MiB")
 
 
 class ApplicationIn(BaseModel):
@@ -117,6 +123,25 @@ class CaseOut(BaseModel):
     accepted_at: datetime
     deadline: datetime
     reply: ReplyOut | None = None
+    # While suspended: what the deciding tier asked to supplement (L2).
+    supplement_request: dict[str, Any] | None = None
+    withdrawal_requested_at: datetime | None = None
+
+
+class WithdrawalIn(BaseModel):
+    reason: str = Field(default="", max_length=500)
+
+
+class SupplementIn(BaseModel):
+    materials: list[MaterialIn] = Field(min_length=1, max_length=50)
+
+
+class StepOut(BaseModel):
+    tier: str
+    status: str
+    status_zh: str
+    reason_code: str
+    occurred_at: datetime
 
 
 class PublicCaseOut(BaseModel):

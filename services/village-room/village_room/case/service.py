@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from govnet.catalog.v1 import catalog_pb2
 from govnet.common.v1 import case_pb2
 from govnet.events.v1 import events_pb2
-from govnet_kit import audit, calls, catalog_replica
-from govnet_kit.cases import emit_status, ts
+from govnet_kit import audit, calls, catalog_replica, lifecycle
+from govnet_kit.cases import emit_status, from_ts, ts
 from govnet_kit.db import utcnow
 from govnet_kit.errors import Conflict, NotFound
 from govnet_kit.ratelimit import FailureLimiter
@@ -24,6 +24,7 @@ from village_room.applicant import service as applicant_service
 from village_room.case.models import (
     Applicant,
     CaseSequence,
+    CaseStep,
     OneTimeNotice,
     Reply,
     VillageCase,
@@ -32,12 +33,10 @@ from village_room.case.models import (
 from village_room.visit.models import Visit
 
 TIER = case_pb2.TIER_VILLAGE
-DECIDED = {
-    case_pb2.CASE_STATUS_APPROVED,
-    case_pb2.CASE_STATUS_REFUSED,
-    case_pb2.CASE_STATUS_DEEMED_APPROVED,
-}
+DECIDED = lifecycle.DECIDED
+MACHINE = lifecycle.AGENCY
 TRANSMIT = "transmit"
+FETCH_STATE = "fetch_state"
 REGISTER_RECIPIENTS = "register_recipients"
 FETCH_DECISION = "fetch_decision"
 # Ten wrong query codes per case number in ten minutes, then the look-up waits.
@@ -219,7 +218,8 @@ async def apply(
 
 
 def _emit(session: AsyncSession, case: VillageCase, **facts: object) -> None:
-    emit_status(
+    """Tell the other tiers, and keep the step in the applicant's record."""
+    event_id = emit_status(
         session,
         tier=TIER,
         place_code=case.place_code,
@@ -231,6 +231,17 @@ def _emit(session: AsyncSession, case: VillageCase, **facts: object) -> None:
         department_code=case.department_code,
         deadline=case.deadline,
         **facts,  # type: ignore[arg-type]
+    )
+    session.add(
+        CaseStep(
+            event_id=event_id,
+            case_id=case.id,
+            tier=TIER,
+            status=case.status,
+            reason_code=str(facts.get("reason_code", "")),
+            acting_staff_id=str(facts.get("acting_staff_id", "")),
+            occurred_at=utcnow(),
+        )
     )
 
 
@@ -309,7 +320,7 @@ async def transmitted(session: AsyncSession, *, case_number: str) -> None:
     """The township acknowledged the case."""
     case = await get_case(session, case_number)
     if case.status == case_pb2.CASE_STATUS_ACCEPTED:
-        case.status = case_pb2.CASE_STATUS_TRANSMITTED
+        MACHINE.move(case, case_pb2.CASE_STATUS_TRANSMITTED)
         _emit(session, case)
         await audit.append(
             session,
@@ -320,17 +331,43 @@ async def transmitted(session: AsyncSession, *, case_number: str) -> None:
 
 
 async def on_status_event(session: AsyncSession, *, event: events_pb2.CaseStatusChanged) -> None:
-    """A decision made above reached us: fetch the document, then reply (decision 1)."""
-    if event.status not in DECIDED:
-        return
+    """A step made above reached us: keep it in the record; a suspension fetches what to
+    supplement, a withdrawal is confirmed, a decision fetches the document (decision 1)."""
     case = await session.scalar(
         select(VillageCase).where(VillageCase.case_number == event.case_number)
     )
     if case is None:
         return
-    await calls.enqueue(
-        session, kind=FETCH_DECISION, key=case.case_number, payload=case.case_number.encode()
-    )
+    if await session.get(CaseStep, event.event_id) is None:
+        session.add(
+            CaseStep(
+                event_id=event.event_id,
+                case_id=case.id,
+                tier=event.tier,
+                status=event.status,
+                reason_code=event.reason_code,
+                acting_staff_id=event.acting_staff_id,
+                occurred_at=from_ts(event.occurred_at),
+            )
+        )
+    if event.status in DECIDED:
+        await calls.enqueue(
+            session, kind=FETCH_DECISION, key=case.case_number, payload=case.case_number.encode()
+        )
+    elif event.status == case_pb2.CASE_STATUS_SUSPENDED and MACHINE.allows(
+        case.status, case_pb2.CASE_STATUS_SUSPENDED
+    ):
+        case.status = case_pb2.CASE_STATUS_SUSPENDED
+        await calls.enqueue(
+            session,
+            kind=FETCH_STATE,
+            key=event.event_id,
+            payload=case.case_number.encode(),
+        )
+    elif event.status == case_pb2.CASE_STATUS_WITHDRAWN and MACHINE.allows(
+        case.status, case_pb2.CASE_STATUS_WITHDRAWN
+    ):
+        case.status = case_pb2.CASE_STATUS_WITHDRAWN
 
 
 async def record_reply(session: AsyncSession, *, decision: case_pb2.Decision) -> Reply:
@@ -349,7 +386,8 @@ async def record_reply(session: AsyncSession, *, decision: case_pb2.Decision) ->
         legal_reason=decision.legal_reason,
     )
     session.add(reply)
-    case.status = case_pb2.CASE_STATUS_REPLY_READY
+    MACHINE.move(case, case_pb2.CASE_STATUS_REPLY_READY)
+    case.supplement_request = None
     _emit(session, case, result_document_number=decision.result_document_number)
     await audit.append(
         session,

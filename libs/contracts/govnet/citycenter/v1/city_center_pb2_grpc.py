@@ -46,6 +46,21 @@ class CityCenterServiceStub:
                 request_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetDecisionRequest.SerializeToString,
                 response_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetDecisionResponse.FromString,
                 _registered_method=True)
+        self.GetCaseState = channel.unary_unary(
+                '/govnet.citycenter.v1.CityCenterService/GetCaseState',
+                request_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetCaseStateRequest.SerializeToString,
+                response_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetCaseStateResponse.FromString,
+                _registered_method=True)
+        self.WithdrawCase = channel.unary_unary(
+                '/govnet.citycenter.v1.CityCenterService/WithdrawCase',
+                request_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.WithdrawCaseRequest.SerializeToString,
+                response_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.WithdrawCaseResponse.FromString,
+                _registered_method=True)
+        self.SupplementCase = channel.unary_unary(
+                '/govnet.citycenter.v1.CityCenterService/SupplementCase',
+                request_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.SupplementCaseRequest.SerializeToString,
+                response_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.SupplementCaseResponse.FromString,
+                _registered_method=True)
         self.ListCatalogItems = channel.unary_unary(
                 '/govnet.citycenter.v1.CityCenterService/ListCatalogItems',
                 request_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.ListCatalogItemsRequest.SerializeToString,
@@ -92,6 +107,27 @@ class CityCenterServiceServicer:
 
     def GetDecision(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCaseState(self, request, context):
+        """Where the case stands at this tier, with the supplement asked for while it is suspended.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WithdrawCase(self, request, context):
+        """The applicant withdraws before the decision (L4); relayed to the deciding tier.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SupplementCase(self, request, context):
+        """The supplement for a suspended case; the deciding tier resumes the clock (L2).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -150,6 +186,21 @@ def add_CityCenterServiceServicer_to_server(servicer, server):
                     servicer.GetDecision,
                     request_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetDecisionRequest.FromString,
                     response_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetDecisionResponse.SerializeToString,
+            ),
+            'GetCaseState': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCaseState,
+                    request_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetCaseStateRequest.FromString,
+                    response_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetCaseStateResponse.SerializeToString,
+            ),
+            'WithdrawCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.WithdrawCase,
+                    request_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.WithdrawCaseRequest.FromString,
+                    response_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.WithdrawCaseResponse.SerializeToString,
+            ),
+            'SupplementCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.SupplementCase,
+                    request_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.SupplementCaseRequest.FromString,
+                    response_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.SupplementCaseResponse.SerializeToString,
             ),
             'ListCatalogItems': grpc.unary_unary_rpc_method_handler(
                     servicer.ListCatalogItems,
@@ -238,6 +289,87 @@ class CityCenterService:
             '/govnet.citycenter.v1.CityCenterService/GetDecision',
             govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetDecisionRequest.SerializeToString,
             govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetDecisionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCaseState(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.citycenter.v1.CityCenterService/GetCaseState',
+            govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetCaseStateRequest.SerializeToString,
+            govnet_dot_citycenter_dot_v1_dot_city__center__pb2.GetCaseStateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WithdrawCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.citycenter.v1.CityCenterService/WithdrawCase',
+            govnet_dot_citycenter_dot_v1_dot_city__center__pb2.WithdrawCaseRequest.SerializeToString,
+            govnet_dot_citycenter_dot_v1_dot_city__center__pb2.WithdrawCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SupplementCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.citycenter.v1.CityCenterService/SupplementCase',
+            govnet_dot_citycenter_dot_v1_dot_city__center__pb2.SupplementCaseRequest.SerializeToString,
+            govnet_dot_citycenter_dot_v1_dot_city__center__pb2.SupplementCaseResponse.FromString,
             options,
             channel_credentials,
             insecure,

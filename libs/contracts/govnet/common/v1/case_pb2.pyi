@@ -29,6 +29,13 @@ class CaseStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CASE_STATUS_DEEMED_APPROVED: _ClassVar[CaseStatus]
     CASE_STATUS_REPLY_READY: _ClassVar[CaseStatus]
     CASE_STATUS_WITHDRAWN: _ClassVar[CaseStatus]
+    CASE_STATUS_IN_REVIEW: _ClassVar[CaseStatus]
+    CASE_STATUS_SUSPENDED: _ClassVar[CaseStatus]
+    CASE_STATUS_REPLIED: _ClassVar[CaseStatus]
+    CASE_STATUS_CLOSED: _ClassVar[CaseStatus]
+    CASE_STATUS_CONSULTED: _ClassVar[CaseStatus]
+    CASE_STATUS_REDIRECTED: _ClassVar[CaseStatus]
+    CASE_STATUS_INCOMPLETE: _ClassVar[CaseStatus]
 TIER_UNSPECIFIED: Tier
 TIER_VILLAGE: Tier
 TIER_TOWN: Tier
@@ -43,6 +50,13 @@ CASE_STATUS_REFUSED: CaseStatus
 CASE_STATUS_DEEMED_APPROVED: CaseStatus
 CASE_STATUS_REPLY_READY: CaseStatus
 CASE_STATUS_WITHDRAWN: CaseStatus
+CASE_STATUS_IN_REVIEW: CaseStatus
+CASE_STATUS_SUSPENDED: CaseStatus
+CASE_STATUS_REPLIED: CaseStatus
+CASE_STATUS_CLOSED: CaseStatus
+CASE_STATUS_CONSULTED: CaseStatus
+CASE_STATUS_REDIRECTED: CaseStatus
+CASE_STATUS_INCOMPLETE: CaseStatus
 
 class Material(_message.Message):
     __slots__ = ("code", "filename", "content_type", "content", "sha256")
@@ -127,3 +141,39 @@ class Decision(_message.Message):
     decided_by_staff_id: str
     decided_at: _timestamp_pb2.Timestamp
     def __init__(self, case_number: _Optional[str] = ..., status: _Optional[_Union[CaseStatus, str]] = ..., result_document_number: _Optional[str] = ..., document_title: _Optional[str] = ..., document_text: _Optional[str] = ..., reason_code: _Optional[str] = ..., legal_reason: _Optional[str] = ..., department_code: _Optional[str] = ..., decided_by_staff_id: _Optional[str] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SupplementRequest(_message.Message):
+    __slots__ = ("material_codes", "material_names_zh", "material_names_en", "note", "requested_at", "requested_by_staff_id")
+    MATERIAL_CODES_FIELD_NUMBER: _ClassVar[int]
+    MATERIAL_NAMES_ZH_FIELD_NUMBER: _ClassVar[int]
+    MATERIAL_NAMES_EN_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_AT_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_BY_STAFF_ID_FIELD_NUMBER: _ClassVar[int]
+    material_codes: _containers.RepeatedScalarFieldContainer[str]
+    material_names_zh: _containers.RepeatedScalarFieldContainer[str]
+    material_names_en: _containers.RepeatedScalarFieldContainer[str]
+    note: str
+    requested_at: _timestamp_pb2.Timestamp
+    requested_by_staff_id: str
+    def __init__(self, material_codes: _Optional[_Iterable[str]] = ..., material_names_zh: _Optional[_Iterable[str]] = ..., material_names_en: _Optional[_Iterable[str]] = ..., note: _Optional[str] = ..., requested_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., requested_by_staff_id: _Optional[str] = ...) -> None: ...
+
+class CaseState(_message.Message):
+    __slots__ = ("case_number", "status", "tier", "deadline", "suspended", "supplement_request", "extended_days", "owner_staff_id")
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    TIER_FIELD_NUMBER: _ClassVar[int]
+    DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    SUSPENDED_FIELD_NUMBER: _ClassVar[int]
+    SUPPLEMENT_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    EXTENDED_DAYS_FIELD_NUMBER: _ClassVar[int]
+    OWNER_STAFF_ID_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    status: CaseStatus
+    tier: Tier
+    deadline: _timestamp_pb2.Timestamp
+    suspended: bool
+    supplement_request: SupplementRequest
+    extended_days: int
+    owner_staff_id: str
+    def __init__(self, case_number: _Optional[str] = ..., status: _Optional[_Union[CaseStatus, str]] = ..., tier: _Optional[_Union[Tier, str]] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., suspended: _Optional[bool] = ..., supplement_request: _Optional[_Union[SupplementRequest, _Mapping]] = ..., extended_days: _Optional[int] = ..., owner_staff_id: _Optional[str] = ...) -> None: ...

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from govnet.common.v1 import case_pb2 as govnet_dot_common_dot_v1_dot_case__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"govnet/townhall/v1/town_hall.proto\x12\x12govnet.townhall.v1\x1a\x1bgovnet/common/v1/case.proto\"E\n\x11SubmitCaseRequest\x12\x30\n\x08transfer\x18\x01 \x01(\x0b\x32\x1e.govnet.common.v1.CaseTransfer\"h\n\x12SubmitCaseResponse\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\x12,\n\x06status\x18\x03 \x01(\x0e\x32\x1c.govnet.common.v1.CaseStatus\")\n\x12GetDecisionRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\"C\n\x13GetDecisionResponse\x12,\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32\x1a.govnet.common.v1.Decision2\xce\x01\n\x0fTownHallService\x12[\n\nSubmitCase\x12%.govnet.townhall.v1.SubmitCaseRequest\x1a&.govnet.townhall.v1.SubmitCaseResponse\x12^\n\x0bGetDecision\x12&.govnet.townhall.v1.GetDecisionRequest\x1a\'.govnet.townhall.v1.GetDecisionResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"govnet/townhall/v1/town_hall.proto\x12\x12govnet.townhall.v1\x1a\x1bgovnet/common/v1/case.proto\"E\n\x11SubmitCaseRequest\x12\x30\n\x08transfer\x18\x01 \x01(\x0b\x32\x1e.govnet.common.v1.CaseTransfer\"h\n\x12SubmitCaseResponse\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\x12,\n\x06status\x18\x03 \x01(\x0e\x32\x1c.govnet.common.v1.CaseStatus\")\n\x12GetDecisionRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\"C\n\x13GetDecisionResponse\x12,\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32\x1a.govnet.common.v1.Decision\"*\n\x13GetCaseStateRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\"B\n\x14GetCaseStateResponse\x12*\n\x05state\x18\x01 \x01(\x0b\x32\x1b.govnet.common.v1.CaseState\"P\n\x13WithdrawCaseRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x14\n\x0crequested_by\x18\x03 \x01(\t\"D\n\x14WithdrawCaseResponse\x12,\n\x06status\x18\x01 \x01(\x0e\x32\x1c.govnet.common.v1.CaseStatus\"t\n\x15SupplementCaseRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12-\n\tmaterials\x18\x02 \x03(\x0b\x32\x1a.govnet.common.v1.Material\x12\x17\n\x0f\x61\x63ting_staff_id\x18\x03 \x01(\t\"D\n\x16SupplementCaseResponse\x12*\n\x05state\x18\x01 \x01(\x0b\x32\x1b.govnet.common.v1.CaseState2\xfd\x03\n\x0fTownHallService\x12[\n\nSubmitCase\x12%.govnet.townhall.v1.SubmitCaseRequest\x1a&.govnet.townhall.v1.SubmitCaseResponse\x12^\n\x0bGetDecision\x12&.govnet.townhall.v1.GetDecisionRequest\x1a\'.govnet.townhall.v1.GetDecisionResponse\x12\x61\n\x0cGetCaseState\x12\'.govnet.townhall.v1.GetCaseStateRequest\x1a(.govnet.townhall.v1.GetCaseStateResponse\x12\x61\n\x0cWithdrawCase\x12\'.govnet.townhall.v1.WithdrawCaseRequest\x1a(.govnet.townhall.v1.WithdrawCaseResponse\x12g\n\x0eSupplementCase\x12).govnet.townhall.v1.SupplementCaseRequest\x1a*.govnet.townhall.v1.SupplementCaseResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,6 +40,18 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETDECISIONREQUEST']._serialized_end=305
   _globals['_GETDECISIONRESPONSE']._serialized_start=307
   _globals['_GETDECISIONRESPONSE']._serialized_end=374
-  _globals['_TOWNHALLSERVICE']._serialized_start=377
-  _globals['_TOWNHALLSERVICE']._serialized_end=583
+  _globals['_GETCASESTATEREQUEST']._serialized_start=376
+  _globals['_GETCASESTATEREQUEST']._serialized_end=418
+  _globals['_GETCASESTATERESPONSE']._serialized_start=420
+  _globals['_GETCASESTATERESPONSE']._serialized_end=486
+  _globals['_WITHDRAWCASEREQUEST']._serialized_start=488
+  _globals['_WITHDRAWCASEREQUEST']._serialized_end=568
+  _globals['_WITHDRAWCASERESPONSE']._serialized_start=570
+  _globals['_WITHDRAWCASERESPONSE']._serialized_end=638
+  _globals['_SUPPLEMENTCASEREQUEST']._serialized_start=640
+  _globals['_SUPPLEMENTCASEREQUEST']._serialized_end=756
+  _globals['_SUPPLEMENTCASERESPONSE']._serialized_start=758
+  _globals['_SUPPLEMENTCASERESPONSE']._serialized_end=826
+  _globals['_TOWNHALLSERVICE']._serialized_start=829
+  _globals['_TOWNHALLSERVICE']._serialized_end=1338
 # @@protoc_insertion_point(module_scope)

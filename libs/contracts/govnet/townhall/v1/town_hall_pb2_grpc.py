@@ -45,6 +45,21 @@ class TownHallServiceStub:
                 request_serializer=govnet_dot_townhall_dot_v1_dot_town__hall__pb2.GetDecisionRequest.SerializeToString,
                 response_deserializer=govnet_dot_townhall_dot_v1_dot_town__hall__pb2.GetDecisionResponse.FromString,
                 _registered_method=True)
+        self.GetCaseState = channel.unary_unary(
+                '/govnet.townhall.v1.TownHallService/GetCaseState',
+                request_serializer=govnet_dot_townhall_dot_v1_dot_town__hall__pb2.GetCaseStateRequest.SerializeToString,
+                response_deserializer=govnet_dot_townhall_dot_v1_dot_town__hall__pb2.GetCaseStateResponse.FromString,
+                _registered_method=True)
+        self.WithdrawCase = channel.unary_unary(
+                '/govnet.townhall.v1.TownHallService/WithdrawCase',
+                request_serializer=govnet_dot_townhall_dot_v1_dot_town__hall__pb2.WithdrawCaseRequest.SerializeToString,
+                response_deserializer=govnet_dot_townhall_dot_v1_dot_town__hall__pb2.WithdrawCaseResponse.FromString,
+                _registered_method=True)
+        self.SupplementCase = channel.unary_unary(
+                '/govnet.townhall.v1.TownHallService/SupplementCase',
+                request_serializer=govnet_dot_townhall_dot_v1_dot_town__hall__pb2.SupplementCaseRequest.SerializeToString,
+                response_deserializer=govnet_dot_townhall_dot_v1_dot_town__hall__pb2.SupplementCaseResponse.FromString,
+                _registered_method=True)
 
 
 class TownHallServiceServicer:
@@ -65,6 +80,27 @@ class TownHallServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetCaseState(self, request, context):
+        """Where the case stands at this tier, with the supplement asked for while it is suspended.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WithdrawCase(self, request, context):
+        """The applicant withdraws before the decision (L4); relayed to the deciding tier.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SupplementCase(self, request, context):
+        """The supplement for a suspended case; the deciding tier resumes the clock (L2).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_TownHallServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -77,6 +113,21 @@ def add_TownHallServiceServicer_to_server(servicer, server):
                     servicer.GetDecision,
                     request_deserializer=govnet_dot_townhall_dot_v1_dot_town__hall__pb2.GetDecisionRequest.FromString,
                     response_serializer=govnet_dot_townhall_dot_v1_dot_town__hall__pb2.GetDecisionResponse.SerializeToString,
+            ),
+            'GetCaseState': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCaseState,
+                    request_deserializer=govnet_dot_townhall_dot_v1_dot_town__hall__pb2.GetCaseStateRequest.FromString,
+                    response_serializer=govnet_dot_townhall_dot_v1_dot_town__hall__pb2.GetCaseStateResponse.SerializeToString,
+            ),
+            'WithdrawCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.WithdrawCase,
+                    request_deserializer=govnet_dot_townhall_dot_v1_dot_town__hall__pb2.WithdrawCaseRequest.FromString,
+                    response_serializer=govnet_dot_townhall_dot_v1_dot_town__hall__pb2.WithdrawCaseResponse.SerializeToString,
+            ),
+            'SupplementCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.SupplementCase,
+                    request_deserializer=govnet_dot_townhall_dot_v1_dot_town__hall__pb2.SupplementCaseRequest.FromString,
+                    response_serializer=govnet_dot_townhall_dot_v1_dot_town__hall__pb2.SupplementCaseResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -134,6 +185,87 @@ class TownHallService:
             '/govnet.townhall.v1.TownHallService/GetDecision',
             govnet_dot_townhall_dot_v1_dot_town__hall__pb2.GetDecisionRequest.SerializeToString,
             govnet_dot_townhall_dot_v1_dot_town__hall__pb2.GetDecisionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCaseState(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.townhall.v1.TownHallService/GetCaseState',
+            govnet_dot_townhall_dot_v1_dot_town__hall__pb2.GetCaseStateRequest.SerializeToString,
+            govnet_dot_townhall_dot_v1_dot_town__hall__pb2.GetCaseStateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WithdrawCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.townhall.v1.TownHallService/WithdrawCase',
+            govnet_dot_townhall_dot_v1_dot_town__hall__pb2.WithdrawCaseRequest.SerializeToString,
+            govnet_dot_townhall_dot_v1_dot_town__hall__pb2.WithdrawCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SupplementCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.townhall.v1.TownHallService/SupplementCase',
+            govnet_dot_townhall_dot_v1_dot_town__hall__pb2.SupplementCaseRequest.SerializeToString,
+            govnet_dot_townhall_dot_v1_dot_town__hall__pb2.SupplementCaseResponse.FromString,
             options,
             channel_credentials,
             insecure,
