@@ -80,9 +80,11 @@ NATS_PORT = 4222
 # dev and prod as shipped, and prod with the optional OpenTelemetry collector component.
 OVERLAYS = ("dev", "prod", "prod+otel")
 
-# Environment variables a container may have besides its service's settings: libpq variables
-# that asyncpg reads, and the standard OpenTelemetry ones (components/otel-collector).
-EXTRA_ENV = {"PGPASSWORD", "PGSSLMODE", "PGSSLROOTCERT", "OTEL_EXPORTER_OTLP_ENDPOINT"}
+# Environment variables a container may have besides its service's settings: the libpq
+# variables that asyncpg reads.
+EXTRA_ENV = {"PGPASSWORD", "PGSSLMODE", "PGSSLROOTCERT"}
+# Every service's Prometheus port (settings.metrics_port), named `metrics` in the pod.
+METRICS_PORT = 9464
 
 
 def kubectl() -> str | None:

@@ -21,6 +21,7 @@ import kubernetes_validate
 import pytest
 from deploykit import (
     EXTRA_ENV,
+    METRICS_PORT,
     NATS_PORT,
     OLDEST_KUBERNETES,
     OVERLAYS,
@@ -221,13 +222,20 @@ def test_deployment_rules(rendered, overlay, service):
 
     # Named ports on the architecture's numbers, and probes on them.
     ports = {p["name"]: p["containerPort"] for p in main["ports"]}
-    assert ports == {"http": svc.http, "grpc": svc.grpc}
+    assert ports == {"http": svc.http, "grpc": svc.grpc, "metrics": METRICS_PORT}
+    # Prometheus finds the metrics port by the pod's annotations.
+    annotations = dep["spec"]["template"]["metadata"]["annotations"]
+    assert annotations == {
+        "prometheus.io/scrape": "true",
+        "prometheus.io/port": str(METRICS_PORT),
+        "prometheus.io/path": "/metrics",
+    }
     assert main["readinessProbe"]["grpc"]["port"] == svc.grpc
     assert main["startupProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
     assert main["livenessProbe"]["httpGet"]["path"] == "/healthz"
     assert main["lifecycle"]["preStop"]
 
-    # The Service exposes both, by name.
+    # The Service exposes both, by name; never the metrics port.
     service_obj = find(objs, "Service", service)
     assert service_obj["spec"]["selector"] == selector
     sports = {p["name"]: (p["port"], p["targetPort"]) for p in service_obj["spec"]["ports"]}
@@ -268,6 +276,9 @@ def test_manifest_sets_every_setting_of_the_service(rendered, overlay, service, 
         monkeypatch.setenv(name, "{}" if name.endswith("SERVICE_CLIENTS") else "x" * 32)
     parsed = settings()
     assert parsed.http_port == svc.http and parsed.grpc_port == svc.grpc
+    assert parsed.metrics_port == METRICS_PORT and parsed.metrics_host == "0.0.0.0"
+    assert parsed.stream_replicas == (1 if overlay == "dev" else 3), "one per NATS server"
+    assert parsed.otlp_endpoint == ("http://otel-collector:4317" if overlay == "prod+otel" else "")
     assert parsed.http_host == parsed.grpc_host == "0.0.0.0"
     assert parsed.database_url.startswith("postgresql+asyncpg://")
     assert parsed.environment == ("dev" if overlay == "dev" else "prod")
@@ -374,10 +385,9 @@ def test_otel_component_points_services_at_the_collector(rendered):
     objs = rendered["prod+otel"]
     collector = find(objs, "Deployment", "otel-collector")
     assert pod_spec(collector)["containers"][0]["securityContext"]["readOnlyRootFilesystem"] is True
-    for name in SERVICES:
-        main = pod_spec(find(objs, "Deployment", name))["containers"][0]
-        env = {e["name"]: e.get("value") for e in main["env"]}
-        assert env["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://otel-collector:4317"
+    for name, svc in SERVICES.items():
+        config = find(objs, "ConfigMap", f"{name}-config")["data"]
+        assert config[svc.prefix + "OTLP_ENDPOINT"] == "http://otel-collector:4317"
     assert "otel-collector" not in {
         d["metadata"]["name"] for d in of_kind(rendered["prod"], "Deployment")
     }

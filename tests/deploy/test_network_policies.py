@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from deploykit import NATS_PORT, OVERLAYS, SERVICES, Obj, of_kind, pod_spec
+from deploykit import METRICS_PORT, NATS_PORT, OVERLAYS, SERVICES, Obj, of_kind, pod_spec
 
 TIERS = [s for s in SERVICES.values() if s.tier]
 
@@ -203,3 +203,29 @@ def test_traffic_to_outside(rendered, overlay):
     assert to_ranges == {("notify-to-mail-relay", port) for port in (25, 465, 587)} | {
         ("notify-to-subscribers", 443)
     }
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_metrics_ports_only_from_the_monitoring_namespace(rendered, overlay):
+    """The metrics port of every service: open to the monitoring namespace, to nothing else
+    (not the namespace's own pods, not outside addresses)."""
+    objs = rendered[overlay]
+    namespace = next(o["metadata"]["name"] for o in of_kind(objs, "Namespace"))
+    rules = [
+        (policy, rule)
+        for policy, rule in _rules(objs, "ingress")
+        if METRICS_PORT in {p["port"] for p in rule.get("ports", [])}
+    ]
+    assert [policy["metadata"]["name"] for policy, _ in rules] == ["metrics-from-monitoring"]
+    policy, rule = rules[0]
+    assert rule["from"] == [
+        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
+    ]
+    everyone = pods(objs)
+    servers = [p for p in everyone if p.kind in SERVICES]
+    assert {p.kind for p in servers} == set(SERVICES)
+    for server in servers:
+        assert METRICS_PORT in server.ports
+        assert selects(policy["spec"]["podSelector"], server)
+        for pod in everyone:  # no pod of the namespace itself reaches it
+            assert not allowed(of_kind(objs, "NetworkPolicy"), pod, server, METRICS_PORT, namespace)

@@ -8,6 +8,7 @@ duplicate window, and marks the row sent only after the server's ack.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from datetime import datetime
 
@@ -50,8 +51,9 @@ def case_status_subject(tier: str, origin_place_code: str) -> str:
 class NatsLink:
     """One connection per process; reconnects forever, and says whether it is up (readiness)."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, stream_replicas: int = 1):
         self.url = url
+        self.stream_replicas = stream_replicas
         self.nc: NatsClient | None = None
         self._ready = asyncio.Event()
 
@@ -72,7 +74,7 @@ class NatsLink:
                 log.warning("nats connect failed (%s); retrying", exc)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
-        await ensure_streams(self.nc.jetstream())
+        await ensure_streams(self.nc.jetstream(), replicas=self.stream_replicas)
         self._ready.set()
 
     async def ready(self) -> JetStreamContext:
@@ -92,8 +94,11 @@ class NatsLink:
                 await self.nc.close()
 
 
-async def ensure_streams(js: JetStreamContext) -> None:
-    for config in STREAMS:
+async def ensure_streams(js: JetStreamContext, *, replicas: int = 1) -> None:
+    """Create the streams, or bring an existing one to this configuration (the replica count
+    too: JetStream moves a stream from 1 to 3 copies in place on a cluster)."""
+    for stream in STREAMS:
+        config = dataclasses.replace(stream, num_replicas=replicas)
         try:
             await js.add_stream(config)
         except BadRequestError:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
+import importlib.util
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Iterable
@@ -23,13 +25,21 @@ from govnet.identity.v1 import identity_pb2, identity_pb2_grpc
 from govnet_kit import tls
 from govnet_kit.auth import ApprovalCredential, TokenVerifier
 from govnet_kit.calls import CallHandler, CallRelay
+from govnet_kit.consumer import DurableConsumer
 from govnet_kit.db import make_engine, make_sessionmaker, ping
 from govnet_kit.errors import PermissionDenied, Unavailable
 from govnet_kit.grants import RevokedGrants
 from govnet_kit.grpcutil import MESSAGE_OPTIONS, AuthInterceptor, ServiceTokenSource, channel
 from govnet_kit.messaging import NatsLink, OutboxRelay
+from govnet_kit.metrics import (
+    ConsumerRef,
+    Metrics,
+    consumers_source,
+    outbox_source,
+    pending_calls_source,
+)
 from govnet_kit.settings import ServiceSettings
-from govnet_kit.telemetry import setup_logging, setup_tracing
+from govnet_kit.telemetry import flush_telemetry, setup_logging, setup_tracing
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +52,16 @@ class Runtime:
     def __init__(self, settings: ServiceSettings):
         setup_logging(settings.log_level)
         setup_tracing(
-            settings.service_name, console=settings.trace_console, trace_file=settings.trace_file
+            settings.service_name,
+            console=settings.trace_console,
+            trace_file=settings.trace_file,
+            otlp_endpoint=settings.otlp_endpoint,
         )
         self.settings = settings
         self.engine = make_engine(settings.database_url)
         SQLAlchemyInstrumentor().instrument(engine=self.engine.sync_engine)
         self.sessions = make_sessionmaker(self.engine)
-        self.nats = NatsLink(settings.nats_url)
+        self.nats = NatsLink(settings.nats_url, stream_replicas=settings.stream_replicas)
         self.verifier = TokenVerifier(
             settings.identity_http_url.rstrip("/") + "/.well-known/jwks.json"
         )
@@ -67,6 +80,17 @@ class Runtime:
         self.health = health.aio.HealthServicer()
         self.revocations = RevokedGrants()
         self._channels: dict[str, grpc.aio.Channel] = {}
+        self.metrics = Metrics()
+        self.metrics.add(outbox_source(self.sessions), pending_calls_source(self.sessions))
+        self._add_service_metrics(settings)
+
+    def _add_service_metrics(self, settings: ServiceSettings) -> None:
+        """The service's own sources: `sources(runtime)` in `<its package>.metrics`, if any
+        (the package of its settings class: town_hall.config -> town_hall.metrics)."""
+        package = type(settings).__module__.split(".")[0]
+        name = f"{package}.metrics"
+        if package != __name__.split(".")[0] and importlib.util.find_spec(name) is not None:
+            self.metrics.add(*importlib.import_module(name).sources(self))
 
     def channel_to(self, target: str) -> grpc.aio.Channel:
         if target not in self._channels:
@@ -131,8 +155,17 @@ class Runtime:
         tasks: Iterable[Task] = (),
     ) -> None:
         s = self.settings
+        tasks = list(tasks)
+        consumers = [
+            ConsumerRef(stream=owner._stream, durable=owner.durable)
+            for owner in (getattr(t, "__self__", None) for t in tasks)
+            if isinstance(owner, DurableConsumer)
+        ]
+        if consumers:
+            self.metrics.add(consumers_source(self.nats, consumers))
         server = grpc.aio.server(
             interceptors=[
+                self.metrics.grpc_interceptor(),
                 aio_server_interceptor(),
                 AuthInterceptor(self.verifier, public_methods, self.sessions),
             ],
@@ -169,6 +202,12 @@ class Runtime:
             asyncio.create_task(self.revocations.follow(self.nats), name="revocations")
         )
         background.append(asyncio.create_task(self.calls.run(), name="calls"))
+        if s.metrics_port:
+            background.append(
+                asyncio.create_task(
+                    self.metrics.serve(s.metrics_host, s.metrics_port), name="metrics"
+                )
+            )
         background += [asyncio.create_task(t(), name=getattr(t, "__name__", "task")) for t in tasks]
         http_task = asyncio.create_task(http.serve(), name="http")
         log.info(
@@ -206,4 +245,5 @@ class Runtime:
         for ch in self._channels.values():
             await ch.close()
         await self.engine.dispose()
+        flush_telemetry()
         log.info("%s stopped", s.service_name)

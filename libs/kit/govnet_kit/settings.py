@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,10 +28,20 @@ class ServiceSettings(BaseSettings):
     client_id: str = ""
     client_secret: SecretStr = SecretStr("")
     log_level: str = "INFO"
-    # Console span exporter for local debugging; production wires an OTLP exporter here.
+    # Console span exporter for local debugging.
     trace_console: bool = False
     # Spans as JSON lines to this file (tests read them back); empty: off.
     trace_file: str = ""
+    # An OpenTelemetry collector's OTLP/gRPC endpoint (http://otel-collector:4317): spans and
+    # the instrumentation's metrics go there. Empty: no OTLP export.
+    otlp_endpoint: str = ""
+    # Prometheus text format at GET /metrics on this port, apart from the public HTTP port
+    # (docs/operations.md, "Metrics"). 0: no metrics port (the default of `make run`).
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+    # Replicas of the JetStream streams the service creates or updates: 1 on one nats-server,
+    # 3 on the production cluster (one copy per server).
+    stream_replicas: int = Field(default=1, ge=1, le=5)
     # Secure cookies need HTTPS; the embedded profile serves plain HTTP on loopback.
     cookie_secure: bool = False
     # Mutual TLS on gRPC (optional; `make certs` makes development ones). With a client CA set,

@@ -1,7 +1,9 @@
 """Logging and tracing, set up by one call per service (rule 9).
 
 JSON log lines carry the current trace and span ids; trace context travels in HTTP and gRPC
-headers (instrumentation) and in NATS headers (inject/extract below).
+headers (instrumentation) and in NATS headers (inject/extract below). Spans go to the console,
+to a JSON-lines file, and over OTLP/gRPC to a collector when an endpoint is configured; the
+instrumentation's metrics go over OTLP too (the Prometheus port is govnet_kit.metrics).
 """
 
 from __future__ import annotations
@@ -12,13 +14,20 @@ import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from opentelemetry import propagate, trace
+from opentelemetry import metrics, propagate, trace
 from opentelemetry.context import Context
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.export import ConsoleSpanExporter, SimpleSpanProcessor
+from opentelemetry.sdk.trace.export import (
+    BatchSpanProcessor,
+    ConsoleSpanExporter,
+    SimpleSpanProcessor,
+)
 
 _configured = False
+_providers: list[TracerProvider | MeterProvider] = []
 
 
 class JsonFormatter(logging.Formatter):
@@ -65,12 +74,16 @@ def _span_line(span: ReadableSpan) -> str:
     )
 
 
-def setup_tracing(service_name: str, *, console: bool = False, trace_file: str = "") -> None:
-    """Spans to the console, or as JSON lines to a file (read back by the single-trace test);
-    production adds an OTLP exporter here."""
-    global _configured
-    if _configured:
-        return
+def _otlp_insecure(endpoint: str) -> bool:
+    """http:// is plain gRPC (a collector in the namespace); https:// verifies TLS."""
+    return not endpoint.startswith("https://")
+
+
+def tracer_provider(
+    service_name: str, *, console: bool = False, trace_file: str = "", otlp_endpoint: str = ""
+) -> TracerProvider:
+    """Spans to the console, as JSON lines to a file (read back by the single-trace test), and
+    in batches over OTLP/gRPC to a collector."""
     provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
     if console:
         provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter()))
@@ -79,8 +92,54 @@ def setup_tracing(service_name: str, *, console: bool = False, trace_file: str =
         provider.add_span_processor(
             SimpleSpanProcessor(ConsoleSpanExporter(out=out, formatter=_span_line))
         )
+    if otlp_endpoint:
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+
+        exporter = OTLPSpanExporter(endpoint=otlp_endpoint, insecure=_otlp_insecure(otlp_endpoint))
+        provider.add_span_processor(BatchSpanProcessor(exporter))
+    return provider
+
+
+def meter_provider(
+    service_name: str, otlp_endpoint: str, *, interval_s: float = 30.0
+) -> MeterProvider:
+    """The instrumentation's metrics (HTTP server duration, ...) over OTLP/gRPC."""
+    from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
+
+    exporter = OTLPMetricExporter(endpoint=otlp_endpoint, insecure=_otlp_insecure(otlp_endpoint))
+    reader = PeriodicExportingMetricReader(exporter, export_interval_millis=interval_s * 1000)
+    return MeterProvider(
+        resource=Resource.create({"service.name": service_name}), metric_readers=[reader]
+    )
+
+
+def setup_tracing(
+    service_name: str, *, console: bool = False, trace_file: str = "", otlp_endpoint: str = ""
+) -> None:
+    """Once per process: the global tracer provider (and, with OTLP, the meter provider)."""
+    global _configured
+    if _configured:
+        return
+    provider = tracer_provider(
+        service_name, console=console, trace_file=trace_file, otlp_endpoint=otlp_endpoint
+    )
     trace.set_tracer_provider(provider)
+    _providers.append(provider)
+    if otlp_endpoint:
+        meters = meter_provider(service_name, otlp_endpoint)
+        metrics.set_meter_provider(meters)
+        _providers.append(meters)
     _configured = True
+
+
+def flush_telemetry(timeout_s: float = 5.0) -> None:
+    """Send what the batch exporters still hold (at shutdown; the providers also shut down
+    at exit). A collector that is away costs at most the timeout."""
+    for provider in _providers:
+        try:
+            provider.force_flush(int(timeout_s * 1000))
+        except Exception:  # noqa: BLE001 - never block shutdown on telemetry
+            logging.getLogger(__name__).warning("telemetry flush failed", exc_info=True)
 
 
 def inject_headers(headers: dict[str, str] | None = None) -> dict[str, str]:

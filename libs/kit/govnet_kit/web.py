@@ -15,6 +15,7 @@ from govnet.identity.v1 import identity_pb2, identity_pb2_grpc
 from govnet_kit.auth import Principal, bearer
 from govnet_kit.errors import Unauthenticated, install_http_handlers
 from govnet_kit.grpcutil import domain_error
+from govnet_kit.metrics import HttpMetricsMiddleware
 
 if TYPE_CHECKING:
     from govnet_kit.runtime import Runtime
@@ -41,6 +42,7 @@ def build_app(runtime: Runtime, *, title: str, description: str) -> FastAPI:
         )
 
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
+    app.add_middleware(HttpMetricsMiddleware, metrics=runtime.metrics)
     return app
 
 

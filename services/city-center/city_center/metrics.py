@@ -1,0 +1,16 @@
+"""The city service center's own metrics, beside the kit's (govnet_kit.metrics): its cases per status and
+those overdue. The runtime finds this module by its name."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from city_center.case.models import CityCase
+from govnet_kit.metrics import Source, case_source
+
+if TYPE_CHECKING:
+    from govnet_kit.runtime import Runtime
+
+
+def sources(runtime: Runtime) -> list[Source]:
+    return [case_source(runtime.sessions, CityCase)]
