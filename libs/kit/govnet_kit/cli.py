@@ -1,15 +1,21 @@
-"""The command line every service shares: `<service> migrate | serve | seed-demo`."""
+"""The command line every service shares: `<service> migrate | serve | seed-demo`, and
+`dead-letters list|replay` for a service whose consumers keep a dead-letter store."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from govnet_kit.migrate import upgrade
 from govnet_kit.settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from govnet_kit.consumer import DurableConsumer
 
 S = TypeVar("S", bound=ServiceSettings)
 
@@ -21,13 +27,23 @@ def run_cli(
     settings: Callable[[], S],
     serve: Callable[[S], Awaitable[None]],
     seed_demo: Callable[[S], Awaitable[None]] | None = None,
+    dead_letter_consumers: Callable[
+        [S, async_sessionmaker[AsyncSession]], Sequence[DurableConsumer]
+    ]
+    | None = None,
 ) -> None:
+    """`dead_letter_consumers` builds the service's consumers that store dead letters in
+    `govnet_kit.dead_letters` (for replay); given, the `dead-letters` commands are added."""
     parser = argparse.ArgumentParser(prog=prog)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="wait for the database, then apply migrations")
     sub.add_parser("serve", help="serve HTTP and gRPC until SIGTERM")
     if seed_demo is not None:
         sub.add_parser("seed-demo", help="load the demo data (idempotent)")
+    if dead_letter_consumers is not None:
+        from govnet_kit import dead_letters
+
+        dead_letters.add_commands(sub)
     args = parser.parse_args()
     s = settings()
     if args.command == "migrate":
@@ -36,3 +52,12 @@ def run_cli(
         asyncio.run(serve(s))
     elif args.command == "seed-demo" and seed_demo is not None:
         asyncio.run(seed_demo(s))
+    elif args.command == "dead-letters" and dead_letter_consumers is not None:
+        from govnet_kit import dead_letters
+
+        code = asyncio.run(
+            dead_letters.run_command(
+                args, s.database_url, lambda sessions: dead_letter_consumers(s, sessions)
+            )
+        )
+        raise SystemExit(code)

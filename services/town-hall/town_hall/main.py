@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from govnet.townhall.v1 import town_hall_pb2_grpc
-from govnet_kit import catalog_replica
+from govnet_kit import catalog_replica, dead_letters
 from govnet_kit.consumer import DurableConsumer
-from govnet_kit.messaging import CASE_STREAM, CATALOG_STREAM
+from govnet_kit.messaging import CASE_STREAM, CATALOG_STREAM, NatsLink
 from govnet_kit.runtime import Runtime
 from govnet_kit.web import build_app, session_router
 from town_hall.case.flows import CityLink, handle_city_status
@@ -30,30 +33,44 @@ def build(settings: TownHallSettings) -> tuple[Runtime, FastAPI, CityLink]:
     return runtime, app, city
 
 
-async def serve(settings: TownHallSettings) -> None:
-    runtime, app, city = build(settings)
-    servicer = TownHallServicer(runtime, city)
+def consumers(
+    link: NatsLink,
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    after_commit: Callable[[], None] | None = None,
+) -> list[DurableConsumer]:
+    """The durable consumers; what they give up on goes to the dead-letter store."""
     catalog = DurableConsumer(
-        runtime.nats,
-        runtime.sessions,
+        link,
+        sessions,
         durable="town-hall-catalog",
         stream=CATALOG_STREAM.name,
         subjects=catalog_replica.CATALOG_SUBJECTS,
         handler=catalog_replica.handle_published,
+        on_dead_letter=dead_letters.record,
     )
     decisions = DurableConsumer(
-        runtime.nats,
-        runtime.sessions,
+        link,
+        sessions,
         durable="town-hall-cases",
         stream=CASE_STREAM.name,
         subjects=["govnet.case.status.city.>"],
         handler=handle_city_status,
-        after_commit=runtime.committed,
+        after_commit=after_commit,
+        on_dead_letter=dead_letters.record,
     )
+    return [catalog, decisions]
+
+
+async def serve(settings: TownHallSettings) -> None:
+    runtime, app, city = build(settings)
+    servicer = TownHallServicer(runtime, city)
     await runtime.serve(
         app,
         register_grpc=[
             lambda s: town_hall_pb2_grpc.add_TownHallServiceServicer_to_server(servicer, s)
         ],
-        tasks=[catalog.run, decisions.run],
+        tasks=[
+            c.run for c in consumers(runtime.nats, runtime.sessions, after_commit=runtime.committed)
+        ],
     )

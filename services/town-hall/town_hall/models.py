@@ -1,4 +1,11 @@
 """Every table of this service, imported once so Alembic sees the whole metadata."""
 
-from govnet_kit import audit, calls, catalog_replica, consumer, messaging  # noqa: F401 - kit tables
+from govnet_kit import (  # noqa: F401 - kit tables
+    audit,
+    calls,
+    catalog_replica,
+    consumer,
+    dead_letters,
+    messaging,
+)
 from town_hall.case import models as case_models  # noqa: F401

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from govnet.villageroom.v1 import village_room_pb2_grpc
-from govnet_kit import catalog_replica
+from govnet_kit import catalog_replica, dead_letters
 from govnet_kit.consumer import DurableConsumer
-from govnet_kit.messaging import CASE_STREAM, CATALOG_STREAM
+from govnet_kit.messaging import CASE_STREAM, CATALOG_STREAM, NatsLink
 from govnet_kit.ratelimit import FailureLimiter
 from govnet_kit.runtime import Runtime
 from govnet_kit.web import build_app, session_router
@@ -47,32 +50,46 @@ def build(settings: VillageRoomSettings) -> tuple[Runtime, FastAPI]:
     return runtime, app
 
 
-async def serve(settings: VillageRoomSettings) -> None:
-    runtime, app = build(settings)
-    servicer = VillageRoomServicer(runtime, app.state.lookup_limiter)
+def consumers(
+    link: NatsLink,
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    after_commit: Callable[[], None] | None = None,
+) -> list[DurableConsumer]:
+    """The durable consumers; what they give up on goes to the dead-letter store."""
     catalog = DurableConsumer(
-        runtime.nats,
-        runtime.sessions,
+        link,
+        sessions,
         durable="village-room-catalog",
         stream=CATALOG_STREAM.name,
         subjects=catalog_replica.CATALOG_SUBJECTS,
         handler=catalog_replica.handle_published,
+        on_dead_letter=dead_letters.record,
     )
     # Decisions come down from the township or the city (decision 1).
     decisions = DurableConsumer(
-        runtime.nats,
-        runtime.sessions,
+        link,
+        sessions,
         durable="village-room-cases",
         stream=CASE_STREAM.name,
         subjects=["govnet.case.status.town.>", "govnet.case.status.city.>"],
         handler=handle_status,
-        after_commit=runtime.committed,
+        after_commit=after_commit,
+        on_dead_letter=dead_letters.record,
     )
+    return [catalog, decisions]
+
+
+async def serve(settings: VillageRoomSettings) -> None:
+    runtime, app = build(settings)
+    servicer = VillageRoomServicer(runtime, app.state.lookup_limiter)
     await runtime.serve(
         app,
         register_grpc=[
             lambda s: village_room_pb2_grpc.add_VillageRoomServiceServicer_to_server(servicer, s)
         ],
         public_methods=PUBLIC_METHODS,
-        tasks=[catalog.run, decisions.run],
+        tasks=[
+            c.run for c in consumers(runtime.nats, runtime.sessions, after_commit=runtime.committed)
+        ],
     )

@@ -1,6 +1,13 @@
 """Every table of this service, imported once so Alembic sees the whole metadata."""
 
-from govnet_kit import audit, calls, catalog_replica, consumer, messaging  # noqa: F401 - kit tables
+from govnet_kit import (  # noqa: F401 - kit tables
+    audit,
+    calls,
+    catalog_replica,
+    consumer,
+    dead_letters,
+    messaging,
+)
 from village_room.case import models as case_models  # noqa: F401
 from village_room.fee import models as fee_models  # noqa: F401
 from village_room.visit import models as visit_models  # noqa: F401
