@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 UV := $(BIN)/uv
 STAMP := $(VENV)/.synced
 
-.PHONY: setup run demo test proto proto-baseline proto-check lint format system-packages clean
+.PHONY: setup run demo test bench proto proto-baseline proto-check lint format system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ system-packages:
 ## test: set up, start what the tests need, run the whole suite
 test: setup system-packages
 	$(BIN)/pytest -q
+
+## bench: the benchmarks in bench/, each printing its figures and its baseline
+bench: setup system-packages
+	$(BIN)/python -m bench.timeout_default
 
 lint: setup
 	$(BIN)/ruff check .

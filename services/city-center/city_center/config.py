@@ -17,6 +17,9 @@ class CityCenterSettings(ServiceSettings):
     notify_grpc_target: str = "127.0.0.1:50055"
     # Years whose official holiday schedule the administrator has confirmed (decision 6).
     confirmed_calendar_years: list[int] = [2025, 2026]
+    # How often, at most, the timeout-default sweep looks for clocks run out (seconds); it also
+    # wakes at the next due clock, so a default fires well within this.
+    deadline_sweep_seconds: float = 1.0
 
 
 @lru_cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from city_center.appointment.router import router as appointment_router
+from city_center.case.deemed import Sweeper
 from city_center.case.router import router as case_router
 from city_center.case.servicer import PUBLIC_METHODS, CityCenterServicer
 from city_center.catalog.admin_router import router as catalog_admin_router
@@ -33,10 +34,18 @@ def build(settings: CityCenterSettings) -> tuple[Runtime, FastAPI]:
 async def serve(settings: CityCenterSettings) -> None:
     runtime, app = build(settings)
     servicer = CityCenterServicer(runtime)
+    # Clocks run out in the database, not in memory: any replica may sweep (L5).
+    sweeper = Sweeper(
+        runtime.sessions,
+        city_place_code=settings.place_code,
+        poll=settings.deadline_sweep_seconds,
+        on_applied=runtime.committed,
+    )
     await runtime.serve(
         app,
         register_grpc=[
             lambda s: city_center_pb2_grpc.add_CityCenterServiceServicer_to_server(servicer, s)
         ],
         public_methods=PUBLIC_METHODS,
+        tasks=[sweeper.run],
     )

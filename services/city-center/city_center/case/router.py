@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import grpc
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Query
 
+from city_center.case import flags, steps
 from city_center.case import service as case_service
-from city_center.case import steps
 from city_center.case.models import CityCase
 from city_center.case.schemas import (
     CaseOut,
@@ -17,6 +17,7 @@ from city_center.case.schemas import (
     DecisionIn,
     DecisionOut,
     ExtendIn,
+    FlagOut,
     HandOnIn,
     SuspendIn,
 )
@@ -204,3 +205,29 @@ async def extend(
         )
     runtime.committed()
     return _case_out(case)
+
+
+@router.get("/supervision/flags", response_model=list[FlagOut])
+async def supervision_flags(
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    kind: Literal["deemed_approved", "overdue_excluded", "overdue_no_default"] | None = None,
+    department_code: str | None = Query(default=None, max_length=50),
+) -> list[FlagOut]:
+    """Defaults applied and overdue cases the default does not cover, for supervisors (S1)."""
+    principal.require_staff(tier="city")
+    if not principal.has_role("supervisor"):
+        raise PermissionDenied("supervisors only", message_zh="仅限监察人员")
+    async with transaction(runtime.sessions) as session:
+        rows = await flags.listing(session, kind=kind, department_code=department_code)
+    return [
+        FlagOut(
+            case_number=f.case_number,
+            kind=f.kind,
+            department_code=f.department_code,
+            responsible_staff_id=f.responsible_staff_id,
+            note=f.note,
+            raised_at=f.raised_at,
+        )
+        for f in rows
+    ]

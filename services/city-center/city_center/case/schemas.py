@@ -63,3 +63,12 @@ class CredentialOut(BaseModel):
     expires_at: datetime
     item_codes: list[str]
     all_items: bool
+
+
+class FlagOut(BaseModel):
+    case_number: str
+    kind: str
+    department_code: str
+    responsible_staff_id: str
+    note: str
+    raised_at: datetime

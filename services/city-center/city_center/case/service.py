@@ -9,7 +9,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from city_center.case import steps
+from city_center.case import steps, timers
 from city_center.case.models import CaseDecision, CaseMaterial, CityCase, DocumentSequence
 from city_center.catalog import service as catalog_service
 from govnet.common.v1 import case_pb2
@@ -59,6 +59,7 @@ async def receive(
     )
     session.add(case)
     await session.flush()
+    await timers.arm(session, case)
     for m in transfer.materials:
         session.add(
             CaseMaterial(
@@ -112,7 +113,7 @@ async def list_cases(session: AsyncSession, *, department_code: str | None) -> l
     return list((await session.scalars(query.limit(200))).all())
 
 
-async def _next_document_number(session: AsyncSession, department_code: str) -> str:
+async def next_document_number(session: AsyncSession, department_code: str) -> str:
     year = utcnow().astimezone(SHANGHAI).year
     seq = await session.scalar(
         select(DocumentSequence)
@@ -181,7 +182,7 @@ async def decide(
     item = await catalog_service.get_version(session, case.item_code, case.item_version)
     if decision.outcome == "approve":
         status = case_pb2.CASE_STATUS_APPROVED
-        number = await _next_document_number(session, case.department_code)
+        number = await next_document_number(session, case.department_code)
         title = f"{item.name_zh} / {item.name_en}"
         text = (
             f"准予许可。文书编号 {number}。申请事项：{item.name_zh}（办件编号 {case.case_number}）。\n"
@@ -214,6 +215,7 @@ async def decide(
     steps.MACHINE.check(case.status, status)
     session.add(record)
     case.status = status
+    await timers.disarm(session, case)
     emit_status(
         session,
         tier=TIER,

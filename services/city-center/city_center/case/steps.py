@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from city_center.case import timers
 from city_center.case.models import CaseMaterial, CityCase
 from city_center.catalog import service as catalog_service
 from govnet.common.v1 import case_pb2
@@ -142,6 +143,7 @@ async def suspend(
             )
     now = now or utcnow()
     MACHINE.move(case, case_pb2.CASE_STATUS_SUSPENDED)
+    await timers.disarm(session, case)
     case.remaining_days = calendar.remaining(now, case.deadline)
     case.suspended_at = now
     case.supplement_request = {
@@ -206,6 +208,7 @@ async def supplement(
     MACHINE.move(case, case_pb2.CASE_STATUS_IN_REVIEW)
     due = calendar.resumed(now, case.remaining_days or 0)
     case.deadline = due.due_at
+    await timers.arm(session, case)
     case.suspended_at = None
     case.remaining_days = None
     case.supplement_request = None
@@ -255,6 +258,7 @@ async def extend(
             message_zh="当前状态的办件不能延期",
         )
     case.deadline = calendar.extended(case.deadline, days).due_at
+    await timers.arm(session, case)
     case.extended_days = days
     emit(session, case, city_place_code, acting_staff_id=staff.subject, reason_code="extended")
     await audit.append(
@@ -274,6 +278,7 @@ async def withdraw(
     if case.status in lifecycle.DECIDED or case.status == case_pb2.CASE_STATUS_WITHDRAWN:
         return case.status
     MACHINE.move(case, case_pb2.CASE_STATUS_WITHDRAWN)
+    await timers.disarm(session, case)
     case.suspended_at = None
     case.remaining_days = None
     emit(session, case, city_place_code, reason_code="withdrawn")
