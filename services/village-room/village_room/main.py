@@ -22,6 +22,9 @@ from village_room.case.router import router as case_router
 from village_room.case.servicer import PUBLIC_METHODS, VillageRoomServicer
 from village_room.config import VillageRoomSettings
 from village_room.fee.router import router as fee_router
+from village_room.privacy.router import router as privacy_router
+from village_room.room.router import router as room_router
+from village_room.roster.router import router as roster_router
 from village_room.visit.router import router as visit_router
 
 
@@ -47,6 +50,9 @@ def build(settings: VillageRoomSettings) -> tuple[Runtime, FastAPI]:
     app.include_router(applicant_router)
     app.include_router(guide_router)
     app.include_router(fee_router)
+    app.include_router(privacy_router)
+    app.include_router(room_router)
+    app.include_router(roster_router)
     return runtime, app
 
 

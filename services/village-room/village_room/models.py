@@ -10,4 +10,6 @@ from govnet_kit import (  # noqa: F401 - kit tables
 )
 from village_room.case import models as case_models  # noqa: F401
 from village_room.fee import models as fee_models  # noqa: F401
+from village_room.room import models as room_models  # noqa: F401
+from village_room.roster import models as roster_models  # noqa: F401
 from village_room.visit import models as visit_models  # noqa: F401

@@ -1,0 +1,69 @@
+"""The village room's app on a real database, for the room tests: tokens, a client, a runtime."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+from joserfc import jwt
+from joserfc.jwk import KeySet, OKPKey
+
+import village_room.models  # noqa: F401 - registers the service's tables
+from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, AUDIENCE, ISSUER
+from tests.dbkit import fresh_sessions
+from village_room.config import VillageRoomSettings
+from village_room.main import build
+
+KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "room-key"}, private=True)
+VILLAGE, OTHER_VILLAGE, TOWNSHIP = "341102101201", "341102101202", "341102101000"
+
+
+def token(claims: dict) -> dict[str, str]:
+    now = int(time.time())
+    base = {"iss": ISSUER, "aud": AUDIENCE, "iat": now, "nbf": now, "exp": now + 600}
+    base["jti"] = uuid.uuid4().hex
+    header = {"alg": ALGORITHMS[0], "typ": ACCESS_TYP, "kid": KEY.kid}
+    return {
+        "Authorization": "Bearer "
+        + jwt.encode(header, {**base, **claims}, KEY, algorithms=ALGORITHMS)
+    }
+
+
+def staff(place: str = VILLAGE, tier: str = "village", sub: str | None = None) -> dict[str, str]:
+    return token(
+        {
+            "sub": sub or f"staff-{uuid.uuid4().hex[:6]}",
+            "kind": "staff",
+            "roles": ["village_staff" if tier == "village" else "town_window"],
+            "tier": tier,
+            "place": place,
+        }
+    )
+
+
+@asynccontextmanager
+async def room_app(kind: str, tmp: Path) -> AsyncIterator[tuple[httpx.AsyncClient, object]]:
+    """The village's HTTP API in-process on a fresh database of `kind`; (client, runtime)."""
+    async with fresh_sessions(kind, tmp) as sessions:
+        settings = VillageRoomSettings(database_url=f"sqlite+aiosqlite:///{tmp / 'unused.db'}")  # type: ignore[call-arg]
+        runtime, app = build(settings)
+        runtime.sessions = sessions
+        runtime.verifier.set_keys(KeySet([KEY]))
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://village") as client:
+            yield client, runtime
+        await runtime.engine.dispose()
+
+
+def field_of(response: httpx.Response) -> str | None:
+    """The field a refusal names: ours (`field`) or FastAPI's validation (`detail[0].loc`)."""
+    body = response.json()
+    if "field" in body:
+        return body["field"]
+    if "detail" in body and body["detail"]:
+        return str(body["detail"][0]["loc"][-1])
+    return None
