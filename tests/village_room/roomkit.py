@@ -67,3 +67,17 @@ def field_of(response: httpx.Response) -> str | None:
     if "detail" in body and body["detail"]:
         return str(body["detail"][0]["loc"][-1])
     return None
+
+
+async def new_applicant(runtime, place: str = VILLAGE) -> str:  # type: ignore[no-untyped-def]
+    """A villager's record at the village (as acceptance makes it), by id."""
+    from govnet_kit.db import transaction
+    from village_room.case.models import Applicant
+
+    async with transaction(runtime.sessions) as s:
+        person = Applicant(
+            place_code=place, name="钱小河", id_number="341102195001011234", phone="13900000000"
+        )
+        s.add(person)
+        await s.flush()
+        return person.id
