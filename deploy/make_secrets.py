@@ -9,7 +9,9 @@ generator as `make run`) and go to standard output only: never redirect it into 
 Secrets (docs/operations.md, "Secrets"):
   identity-secrets      signing-key (Ed25519 JWK), service-clients (JSON: client id -> secret),
                         demo-password (only with --demo-password, for `identity seed-demo`)
-  <service>-secrets     client-secret, for city-center, town-hall, village-room and notify
+  <service>-secrets     client-secret, for city-center, town-hall, village-room and notify;
+                        pii-key and pii-lookup-key (personal data, docs/privacy.md) for the same
+                        four; pii-read-keys (optional) is added by hand while rotating keys
 The database Secrets (<service>-db-app, <service>-db-ca) are created by CloudNativePG, and the
 backup store's (govnet-backup-store) holds your object store's credentials.
 """
@@ -65,7 +67,17 @@ def secrets(namespace: str, *, demo_password: bool = False) -> list[dict]:
                 f"{client}-secrets",
                 namespace,
                 client,
-                {"client-secret": env[f"{prefix}_CLIENT_SECRET"]},
+                {
+                    "client-secret": env[f"{prefix}_CLIENT_SECRET"],
+                    **(
+                        {
+                            "pii-key": env[f"{prefix}_PII_KEY"],
+                            "pii-lookup-key": env[f"{prefix}_PII_LOOKUP_KEY"],
+                        }
+                        if client in devsecrets.PERSONAL_DATA
+                        else {}
+                    ),
+                },
             )
         )
     return out

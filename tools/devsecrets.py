@@ -12,6 +12,9 @@ from pathlib import Path
 from joserfc.jwk import OKPKey
 
 CLIENTS = ("city-center", "town-hall", "village-room", "notify")
+# Services that keep personal data: each has its own encryption and look-up keys (pii).
+PERSONAL_DATA = ("city-center", "town-hall", "village-room", "notify")
+PII_SUFFIXES = ("_PII_KEY", "_PII_LOOKUP_KEY")
 
 
 def generate() -> dict[str, str]:
@@ -26,7 +29,23 @@ def generate() -> dict[str, str]:
         prefix = client.upper().replace("-", "_")
         env[f"{prefix}_CLIENT_ID"] = client
         env[f"{prefix}_CLIENT_SECRET"] = secret
+    for service in PERSONAL_DATA:
+        prefix = service.upper().replace("-", "_")
+        env[f"{prefix}_PII_KEY"] = secrets.token_urlsafe(32)
+        env[f"{prefix}_PII_LOOKUP_KEY"] = secrets.token_urlsafe(32)
     return env
+
+
+def ensure(path: Path) -> None:
+    """The file, made if missing; an older one gains the secrets added since (never replaced:
+    a changed personal-data key would make every encrypted row unreadable)."""
+    if not path.exists():
+        write(path, generate())
+        return
+    env = read(path)
+    missing = {k: v for k, v in generate().items() if k.endswith(PII_SUFFIXES) and k not in env}
+    if missing:
+        write(path, {**env, **missing})
 
 
 def write(path: Path, env: dict[str, str]) -> None:
@@ -45,6 +64,5 @@ def read(path: Path) -> dict[str, str]:
 
 if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "var/secrets.env")
-    if not target.exists():
-        write(target, generate())
+    ensure(target)
     print(target)

@@ -19,7 +19,7 @@ VILLAGE = "341102101201"
 ITEM = "LY-0001"
 APPLICANT = {
     "name": "赵大山",
-    "id_number": "341102198001011234",
+    "id_number": "341102198001011232",
     "phone": "13800000001",
     "language": "zh",
     "channel": "sms",

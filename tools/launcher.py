@@ -350,8 +350,7 @@ def embedded(var: Path, services: Iterable[str] = SERVICES) -> Platform:
     from tools import devsecrets
 
     secrets_file = var / "secrets.env"
-    if not secrets_file.exists():
-        devsecrets.write(secrets_file, devsecrets.generate())
+    devsecrets.ensure(secrets_file)  # made once; later secrets added, never replaced
     return Platform(
         var,
         {s: f"sqlite+aiosqlite:///{var / s}.db" for s in SERVICES},

@@ -25,7 +25,7 @@ from village_room.case.models import OneTimeNotice, VillageCase
 
 VILLAGE = "341102101201"
 PERSON = case_service.ApplicantData(
-    name="赵大山", id_number="341102198001011234", phone="13800000001"
+    name="赵大山", id_number="341102198001011232", phone="13800000001"
 )
 ALL = ("application", "id_card", "forest_right", "felling_design")
 

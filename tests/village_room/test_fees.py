@@ -28,7 +28,7 @@ from govnet_kit.db import transaction
 from govnet_kit.payments import SIGNATURE_HEADER
 from govnet_kit.worktime import WorkCalendar
 from tests.dbkit import fresh_sessions
-from village_room.applicant.service import phone_hash
+from village_room.applicant.service import subject_hash
 from village_room.case import service as case_service
 from village_room.config import VillageRoomSettings
 from village_room.fee import service as fee_service
@@ -63,7 +63,7 @@ def staff(place: str, tier: str = "village") -> dict[str, str]:
 
 
 def applicant(phone: str) -> dict[str, str]:
-    return _token({"sub": f"applicant:{phone_hash(phone)}", "kind": "applicant"})
+    return _token({"sub": f"applicant:{subject_hash(phone)}", "kind": "applicant"})
 
 
 def item(code: str, version: int = 1, **fee: object) -> catalog_pb2.CatalogItem:
@@ -126,7 +126,7 @@ async def accept(app, item_code: str, *, place: str = VILLAGE, phone: str = "138
             staff_id="staff-v",
             item_code=item_code,
             applicant=case_service.ApplicantData(
-                name="赵大山", id_number="341102198001011234", phone=phone
+                name="赵大山", id_number="341102198001011232", phone=phone
             ),
             materials=[
                 case_service.MaterialData(

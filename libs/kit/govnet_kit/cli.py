@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from govnet_kit.migrate import upgrade
+from govnet_kit.pii import configure_from
 from govnet_kit.settings import ServiceSettings
 
 if TYPE_CHECKING:
@@ -40,18 +41,24 @@ def run_cli(
     sub.add_parser("serve", help="serve HTTP and gRPC until SIGTERM")
     if seed_demo is not None:
         sub.add_parser("seed-demo", help="load the demo data (idempotent)")
+    sub.add_parser("pii-rotate", help="re-encrypt personal data under the active PII_KEY")
     if dead_letter_consumers is not None:
         from govnet_kit import dead_letters
 
         dead_letters.add_commands(sub)
     args = parser.parse_args()
     s = settings()
+    configure_from(s)  # every command may read or write encrypted columns
     if args.command == "migrate":
         upgrade(package_dir, s.database_url)
     elif args.command == "serve":
         asyncio.run(serve(s))
     elif args.command == "seed-demo" and seed_demo is not None:
         asyncio.run(seed_demo(s))
+    elif args.command == "pii-rotate":
+        from govnet_kit.pii import rotate_command
+
+        raise SystemExit(asyncio.run(rotate_command(s, package_dir.name)))
     elif args.command == "dead-letters" and dead_letter_consumers is not None:
         from govnet_kit import dead_letters
 

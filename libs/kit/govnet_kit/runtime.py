@@ -22,7 +22,7 @@ from opentelemetry.instrumentation.grpc import aio_server_interceptor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
 from govnet.identity.v1 import identity_pb2, identity_pb2_grpc
-from govnet_kit import tls
+from govnet_kit import pii, tls
 from govnet_kit.auth import ApprovalCredential, TokenVerifier
 from govnet_kit.calls import CallHandler, CallRelay
 from govnet_kit.consumer import DurableConsumer
@@ -57,6 +57,7 @@ class Runtime:
             trace_file=settings.trace_file,
             otlp_endpoint=settings.otlp_endpoint,
         )
+        pii.configure_from(settings)  # before any encrypted column is read or written
         self.settings = settings
         self.engine = make_engine(settings.database_url)
         SQLAlchemyInstrumentor().instrument(engine=self.engine.sync_engine)

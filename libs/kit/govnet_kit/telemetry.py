@@ -26,6 +26,8 @@ from opentelemetry.sdk.trace.export import (
     SimpleSpanProcessor,
 )
 
+from govnet_kit.personal import mask_text
+
 _configured = False
 _providers: list[TracerProvider | MeterProvider] = []
 
@@ -44,7 +46,8 @@ class JsonFormatter(logging.Formatter):
             line["span_id"] = format(span.span_id, "016x")
         if record.exc_info:
             line["exc"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False)
+        # No full ID number or phone in any line, whatever a message or traceback quoted.
+        return mask_text(json.dumps(line, ensure_ascii=False))
 
 
 def setup_logging(level: str = "INFO") -> None:

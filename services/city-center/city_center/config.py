@@ -2,10 +2,10 @@ from functools import lru_cache
 
 from pydantic_settings import SettingsConfigDict
 
-from govnet_kit.settings import ServiceSettings
+from govnet_kit.pii import PersonalDataSettings
 
 
-class CityCenterSettings(ServiceSettings):
+class CityCenterSettings(PersonalDataSettings):
     model_config = SettingsConfigDict(env_prefix="CITY_CENTER_", extra="ignore")
 
     service_name: str = "city-center"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from notify.config import NotifySettings, get_settings
 
-KIT_COMMANDS = ("migrate", "serve")
+KIT_COMMANDS = ("migrate", "serve", "pii-rotate")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="wait for the database, then apply migrations")
     sub.add_parser("serve", help="serve HTTP and gRPC until SIGTERM")
+    sub.add_parser("pii-rotate", help="re-encrypt personal data under the active PII_KEY")
     dead = sub.add_parser("dead-letters", help="status events the consumer gave up on")
     dead_sub = dead.add_subparsers(dest="action", required=True)
     listing = dead_sub.add_parser("list", help="the dead letters not yet replayed")
@@ -190,6 +191,9 @@ def main() -> None:
         )
         return
     settings = get_settings()
+    from govnet_kit.pii import configure_from
+
+    configure_from(settings)  # alerts and replays read encrypted addresses
     if args.command == "dead-letters" and args.action == "list":
         code = asyncio.run(list_dead_letters(settings, include_replayed=args.all))
     elif args.command == "dead-letters":

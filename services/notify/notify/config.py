@@ -4,10 +4,10 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from govnet_kit.settings import ServiceSettings
+from govnet_kit.pii import PersonalDataSettings
 
 
-class NotifySettings(ServiceSettings):
+class NotifySettings(PersonalDataSettings):
     model_config = SettingsConfigDict(env_prefix="NOTIFY_", extra="ignore")
 
     service_name: str = "notify"

@@ -5,10 +5,10 @@ from typing import Literal
 from pydantic import SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from govnet_kit.settings import ServiceSettings
+from govnet_kit.pii import PersonalDataSettings
 
 
-class VillageRoomSettings(ServiceSettings):
+class VillageRoomSettings(PersonalDataSettings):
     model_config = SettingsConfigDict(env_prefix="VILLAGE_ROOM_", extra="ignore")
 
     service_name: str = "village-room"

@@ -6,6 +6,7 @@ from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from govnet_kit.db import Base, new_id, utcnow
+from govnet_kit.pii import Encrypted
 
 BOOKED, CANCELLED = "booked", "cancelled"
 
@@ -27,9 +28,11 @@ class Appointment(Base):
     # "applicant:<sha256 of the phone>", the subject identity gives the applicant on sign-in,
     # so a booking a window made for a caller shows up in the caller's own list.
     applicant_subject: Mapped[str] = mapped_column(String(80), index=True)
-    # Personal data, for the window: never copied into the audit chain.
-    applicant_name: Mapped[str] = mapped_column(String(100))
-    applicant_phone: Mapped[str] = mapped_column(String(11), default="")
+    # Personal data, for the window: never copied into the audit chain; encrypted at rest.
+    applicant_name: Mapped[str] = mapped_column(Encrypted("appointment.applicant_name"))
+    applicant_phone: Mapped[str] = mapped_column(
+        Encrypted("appointment.applicant_phone"), default=""
+    )
     status: Mapped[str] = mapped_column(String(20), default=BOOKED)
     booked_by: Mapped[str] = mapped_column(String(100))
     booked_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from govnet_kit.db import Base, new_id, utcnow
+from govnet_kit.pii import Encrypted
 
 
 class CityCase(Base):
@@ -21,9 +22,10 @@ class CityCase(Base):
     origin_place_code: Mapped[str] = mapped_column(String(12), index=True)
     sender_place_code: Mapped[str] = mapped_column(String(12))
     status: Mapped[int]
-    # Personal data of the applicant: needed to decide and to issue the document in their name.
-    applicant_name: Mapped[str] = mapped_column(String(100))
-    applicant_id_number: Mapped[str] = mapped_column(String(30))
+    # Personal data of the applicant: needed to decide and to issue the document in their name;
+    # encrypted at rest (govnet_kit.pii, docs/privacy.md).
+    applicant_name: Mapped[str] = mapped_column(Encrypted("city_case.applicant_name"))
+    applicant_id_number: Mapped[str] = mapped_column(Encrypted("city_case.applicant_id_number"))
     accepted_at: Mapped[datetime]
     deadline: Mapped[datetime] = mapped_column(index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)

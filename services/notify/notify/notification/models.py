@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from govnet_kit.db import Base, new_id, utcnow
+from govnet_kit.pii import Encrypted
 
 ROLES = ("applicant", "agent")
 # The role of a direct message's recipient (no case, so neither of the above).
@@ -43,8 +44,8 @@ class Recipient(Base):
     role: Mapped[str] = mapped_column(String(20))  # ROLES
     channel: Mapped[str] = mapped_column(String(20))  # CHANNELS
     language: Mapped[str] = mapped_column(String(8))  # LANGUAGES
-    # Phone, email address or in-app account id, by channel.
-    address: Mapped[str] = mapped_column(String(254))
+    # Phone, email address or in-app account id, by channel; encrypted at rest (govnet_kit.pii).
+    address: Mapped[str] = mapped_column(Encrypted("recipient.address"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -80,7 +81,7 @@ class Notification(Base):
     __table_args__ = (
         UniqueConstraint("event_id", "role", name="uq_notification_event_id_role"),
         Index("ix_notification_due", "channel", "next_attempt_at"),
-        Index("ix_notification_inbox", "address", "created_at"),
+        Index("ix_notification_inbox", "address_hash", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -92,7 +93,9 @@ class Notification(Base):
     role: Mapped[str] = mapped_column(String(20))
     channel: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(8))
-    address: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(Encrypted("notification.address"))
+    # HMAC of the stripped address (address_key in service.py): the in-app inbox's look-up.
+    address_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
     # The template (templates.py) and the version of it that rendered subject and text.
     template: Mapped[str] = mapped_column(String(50))
     template_version: Mapped[int]

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from govnet_kit.db import utcnow
 from govnet_kit.errors import InvalidArgument
+from govnet_kit.pii import lookup_hash
 from notify.notification.models import (
     CHANNELS,
     DIRECT_ROLE,
@@ -123,6 +124,7 @@ async def _render_missing(session: AsyncSession, *, case_number: str) -> list[No
                     channel=recipient.channel,
                     language=recipient.language,
                     address=recipient.address,
+                    address_hash=address_key(recipient.address),
                     template=rendered.template,
                     template_version=rendered.version,
                     subject=rendered.subject,
@@ -221,6 +223,11 @@ def _parse_page_token(token: str) -> tuple[datetime, str]:
     return created_at, notification_id
 
 
+def address_key(address: str) -> str:
+    """The keyed hash the inbox finds an address by: the column itself is encrypted."""
+    return lookup_hash(address.strip(), context="notification.address")
+
+
 async def list_inbox(
     *, session: AsyncSession, address: str, page_size: int = 50, page_token: str = ""
 ) -> tuple[list[Notification], str]:
@@ -236,7 +243,7 @@ async def list_inbox(
     query = (
         select(Notification)
         .where(
-            Notification.address == address,
+            Notification.address_hash == address_key(address),
             Notification.channel == "in_app",
             Notification.status == DeliveryStatus.DELIVERED,
         )
@@ -298,6 +305,7 @@ async def send_direct(
         channel=channel,
         language=language,
         address=address,
+        address_hash=address_key(address),
         template=rendered.template,
         template_version=rendered.version,
         subject=rendered.subject,

@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from govnet_kit.db import Base, new_id, utcnow
+from govnet_kit.pii import Encrypted
 
 
 class TownCase(Base):
@@ -20,8 +21,9 @@ class TownCase(Base):
     item_version: Mapped[int]
     department_code: Mapped[str] = mapped_column(String(50))
     status: Mapped[int]
-    applicant_name: Mapped[str] = mapped_column(String(100))
-    applicant_id_number: Mapped[str] = mapped_column(String(30))
+    # Personal data, encrypted at rest (govnet_kit.pii, docs/privacy.md).
+    applicant_name: Mapped[str] = mapped_column(Encrypted("town_case.applicant_name"))
+    applicant_id_number: Mapped[str] = mapped_column(Encrypted("town_case.applicant_id_number"))
     accepted_at: Mapped[datetime]
     deadline: Mapped[datetime] = mapped_column(index=True)
     agent_staff_id: Mapped[str] = mapped_column(String(36), default="")

@@ -3,9 +3,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from govnet_kit.personal import MobileNumber
+
 
 class CodeRequestIn(BaseModel):
-    phone: str = Field(min_length=11, max_length=20, description="mainland mobile number")
+    phone: MobileNumber = Field(description="mainland mobile number")
     language: Literal["zh", "en"] = "zh"
 
 
@@ -14,7 +16,7 @@ class CodeRequestOut(BaseModel):
 
 
 class ApplicantSessionIn(BaseModel):
-    phone: str = Field(min_length=11, max_length=20)
+    phone: MobileNumber
     code: str = Field(pattern=r"^\d{6}$", description="the 6-digit code sent by SMS")
 
 

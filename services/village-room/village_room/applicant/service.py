@@ -1,8 +1,9 @@
 """An applicant signed in with a one-time code sees only their own cases (A2, decision 8).
 
 Identity names the applicant "applicant:<sha256 hex of the normalised phone>"; the village
-keeps that hash on every applicant row it accepts (indexed), so the look-up never needs the
-number, and someone else's case is simply not found.
+keeps an HMAC of that hash under its own look-up key on every applicant row it accepts
+(indexed), so the look-up never needs the number, a stolen table does not give the numbers
+away by brute force, and someone else's case is simply not found.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from govnet_kit.auth import Principal
 from govnet_kit.errors import NotFound, PermissionDenied
+from govnet_kit.pii import lookup_hash
 from village_room.case.models import Applicant, VillageCase
 
 SUBJECT_PREFIX = "applicant:"
@@ -31,8 +33,22 @@ def normalise_phone(phone: str) -> str:
     return digits
 
 
-def phone_hash(phone: str) -> str:
+def phone_key(subject_hash: str) -> str:
+    """The stored look-up key of the applicant whose subject names this sha256 hex."""
+    return lookup_hash(subject_hash, context="applicant.phone")
+
+
+def subject_hash(phone: str) -> str:
+    """Identity's rule: the applicant's subject is "applicant:<this>"."""
     return hashlib.sha256(normalise_phone(phone).encode()).hexdigest()
+
+
+def phone_hash(phone: str) -> str:
+    return phone_key(subject_hash(phone))
+
+
+def id_number_hash(id_number: str) -> str:
+    return lookup_hash(id_number.strip().upper(), context="applicant.id_number")
 
 
 def require_applicant(principal: Principal) -> str:
@@ -43,7 +59,7 @@ def require_applicant(principal: Principal) -> str:
 
 
 async def own_cases(session: AsyncSession, *, principal: Principal) -> list[VillageCase]:
-    hashed = require_applicant(principal)
+    hashed = phone_key(require_applicant(principal))
     return list(
         await session.scalars(
             select(VillageCase)
@@ -56,7 +72,7 @@ async def own_cases(session: AsyncSession, *, principal: Principal) -> list[Vill
 
 async def own_case(session: AsyncSession, *, principal: Principal, case_number: str) -> VillageCase:
     """Someone else's case is "not found", exactly as a case that does not exist."""
-    hashed = require_applicant(principal)
+    hashed = phone_key(require_applicant(principal))
     case = await session.scalar(
         select(VillageCase)
         .join(Applicant, Applicant.id == VillageCase.applicant_id)

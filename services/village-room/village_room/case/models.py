@@ -7,20 +7,29 @@ from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from govnet_kit.db import Base, new_id, utcnow
+from govnet_kit.pii import Encrypted
 
 
 class Applicant(Base):
-    """Personal data stays here; events and audit entries refer to it by id only (decisions 2, 7)."""
+    """Personal data stays here; events and audit entries refer to it by id only (decisions 2, 7).
+
+    Name, ID number and phone are encrypted at rest (govnet_kit.pii); rows are found by keyed
+    hashes, never by decrypting (docs/privacy.md)."""
 
     __tablename__ = "applicant"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     place_code: Mapped[str] = mapped_column(String(12), index=True)
-    name: Mapped[str] = mapped_column(String(100))
-    id_number: Mapped[str] = mapped_column(String(30))
-    phone: Mapped[str] = mapped_column(String(30))
-    # sha256 hex of the normalised phone: an applicant signed in with a one-time code is
-    # "applicant:<phone_hash>" and sees the cases of every applicant row with that hash.
+    name: Mapped[str] = mapped_column(Encrypted("applicant.name"))
+    id_number: Mapped[str] = mapped_column(Encrypted("applicant.id_number"))
+    # HMAC of the upper-cased ID number: a person's rows, found without decrypting any.
+    id_number_hash: Mapped[str] = mapped_column(
+        String(64), index=True, default="", server_default=""
+    )
+    phone: Mapped[str] = mapped_column(Encrypted("applicant.phone"))
+    # HMAC of the sha256 hex of the normalised phone: an applicant signed in with a one-time
+    # code is "applicant:<sha256 hex>" and sees the cases of every row with its HMAC
+    # (village_room.applicant.service.phone_key).
     phone_hash: Mapped[str] = mapped_column(String(64), index=True, default="", server_default="")
     language: Mapped[str] = mapped_column(String(5), default="zh")
     channel: Mapped[str] = mapped_column(String(10), default="sms")

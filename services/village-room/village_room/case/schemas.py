@@ -5,10 +5,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field
 
+from govnet_kit.personal import IdNumber, MobileNumber
+
 PLACE_CODE = r"^\d{12}$"
-# Resident identity card: 17 digits and a check character (digit or X).
-ID_NUMBER = r"^\d{17}[\dX]$"
-MOBILE = r"^1\d{10}$"
 MAX_MATERIAL_BYTES = 20 * 1024 * 1024
 
 
@@ -30,8 +29,9 @@ StrictBase64 = Annotated[bytes, BeforeValidator(_strict_base64)]
 
 class ApplicantIn(BaseModel):
     name: str = Field(min_length=1, max_length=50)
-    id_number: str = Field(pattern=ID_NUMBER)
-    phone: str = Field(pattern=MOBILE)
+    # The resident identity card's number, its check digit verified (GB 11643).
+    id_number: IdNumber
+    phone: MobileNumber
     language: Literal["zh", "en"] = "zh"
     # No "email" until the applicant's email address is collected: the phone is the only
     # contact the village records, and an email to a phone number could never arrive.

@@ -159,6 +159,7 @@ async def apply(
         id_number=applicant.id_number,
         phone=applicant.phone,
         phone_hash=applicant_service.phone_hash(applicant.phone),
+        id_number_hash=applicant_service.id_number_hash(applicant.id_number),
         language=applicant.language,
         channel=applicant.channel,
     )
