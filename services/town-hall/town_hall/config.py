@@ -16,6 +16,9 @@ class TownHallSettings(PersonalDataSettings):
     notify_grpc_target: str = "127.0.0.1:50055"
     # Years whose official holiday schedule the administrator has confirmed (decision 6).
     confirmed_calendar_years: list[int] = [2025, 2026]
+    # How often, at most, the timeout-default sweep of the township's own items looks for
+    # clocks run out (seconds); it also wakes when the next clock is due (L5).
+    deadline_sweep_seconds: float = 1.0
 
 
 @lru_cache

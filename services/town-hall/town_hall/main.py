@@ -13,6 +13,7 @@ from govnet_kit.consumer import DurableConsumer
 from govnet_kit.messaging import CASE_STREAM, CATALOG_STREAM, NatsLink
 from govnet_kit.runtime import Runtime
 from govnet_kit.web import build_app, session_router
+from town_hall.case.deemed import Sweeper
 from town_hall.case.flows import CityLink, handle_city_status
 from town_hall.case.router import router as case_router
 from town_hall.case.servicer import TownHallServicer
@@ -26,7 +27,8 @@ def build(settings: TownHallSettings) -> tuple[Runtime, FastAPI, CityLink]:
     app = build_app(
         runtime,
         title="govnet township hall",
-        description="乡镇便民服务大厅: receives villages' cases, escalates city items.",
+        description="乡镇便民服务大厅: accepts the township's items, decides its own, "
+        "escalates city items.",
     )
     app.include_router(session_router())
     app.include_router(case_router)
@@ -65,12 +67,20 @@ def consumers(
 async def serve(settings: TownHallSettings) -> None:
     runtime, app, city = build(settings)
     servicer = TownHallServicer(runtime, city)
+    # The township's own items: their clocks run out in the database, any replica sweeps (L5).
+    sweeper = Sweeper(
+        runtime.sessions, poll=settings.deadline_sweep_seconds, on_applied=runtime.committed
+    )
     await runtime.serve(
         app,
         register_grpc=[
             lambda s: town_hall_pb2_grpc.add_TownHallServiceServicer_to_server(servicer, s)
         ],
         tasks=[
-            c.run for c in consumers(runtime.nats, runtime.sessions, after_commit=runtime.committed)
+            *(
+                c.run
+                for c in consumers(runtime.nats, runtime.sessions, after_commit=runtime.committed)
+            ),
+            sweeper.run,
         ],
     )

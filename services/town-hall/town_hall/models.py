@@ -8,4 +8,5 @@ from govnet_kit import (  # noqa: F401 - kit tables
     dead_letters,
     messaging,
 )
+from town_hall.case import flags, timers, windows  # noqa: F401
 from town_hall.case import models as case_models  # noqa: F401

@@ -4,6 +4,7 @@ city (C3 assisted), learn the decision from its event and fetch the document (de
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,11 +15,25 @@ from govnet.events.v1 import events_pb2
 from govnet_kit import audit, calls, catalog_replica, lifecycle
 from govnet_kit.cases import emit_status, from_ts, ts, validate_transfer
 from govnet_kit.errors import Conflict, InvalidArgument, NotFound
+from town_hall.case import timers, windows
 from town_hall.case.models import TownCase, TownCaseMaterial, TownDecision
 
 TIER = case_pb2.TIER_TOWN
 DECIDED = lifecycle.DECIDED
+# A city item's case here (C3 assisted); the township's own items follow their own machine.
 MACHINE = lifecycle.ASSISTED
+MACHINES = {m.key: m for m in (lifecycle.ASSISTED, lifecycle.COMMITMENT, lifecycle.DIRECT)}
+
+
+def machine_of(case: TownCase) -> lifecycle.Machine:
+    return MACHINES[case.handling or lifecycle.ASSISTED.key]
+
+
+def decided_here(case: TownCase) -> bool:
+    """The township decides the case itself (its own item), rather than forwarding it."""
+    return case.handling != lifecycle.ASSISTED.key
+
+
 # A step of the city, as this hall records it: resuming puts the case back to "transmitted".
 MIRRORED = {
     case_pb2.CASE_STATUS_SUSPENDED: case_pb2.CASE_STATUS_SUSPENDED,
@@ -57,6 +72,7 @@ async def receive(
             f"item {item.code} is not accepted at township halls", field="transfer.item_code"
         )
     township = township_of(transfer.sender_place_code)
+    by_town = item.deciding_tier == TIER
     case = TownCase(
         case_number=transfer.case_number,
         query_code=transfer.query_code,
@@ -65,7 +81,12 @@ async def receive(
         item_code=item.code,
         item_version=item.version,
         department_code=item.department_code,
-        status=case_pb2.CASE_STATUS_RECEIVED,
+        # The township's own item waits at its window for a decision, on the village's clock
+        # (commitment, even for an item decided on the spot when applied for here); a city
+        # item is received and forwarded (assisted).
+        status=case_pb2.CASE_STATUS_PENDING_DECISION if by_town else case_pb2.CASE_STATUS_RECEIVED,
+        handling=lifecycle.COMMITMENT.key if by_town else lifecycle.ASSISTED.key,
+        window_code=await windows.route(session, township, item),
         applicant_name=transfer.applicant.name,
         applicant_id_number=transfer.applicant.id_number,
         accepted_at=from_ts(transfer.accepted_at),
@@ -74,6 +95,8 @@ async def receive(
     )
     session.add(case)
     await session.flush()
+    if by_town:
+        await timers.arm(session, case)
     for m in transfer.materials:
         session.add(
             TownCaseMaterial(
@@ -91,7 +114,11 @@ async def receive(
         actor=sender,
         action="case.received",
         case_number=case.case_number,
-        data={"from": transfer.sender_place_code, "materials": len(transfer.materials)},
+        data={
+            "from": transfer.sender_place_code,
+            "materials": len(transfer.materials),
+            "window": case.window_code,
+        },
     )
     if item.deciding_tier == case_pb2.TIER_CITY:
         onward = case_pb2.CaseTransfer()
@@ -103,8 +130,8 @@ async def receive(
     return case, True
 
 
-def _emit(session: AsyncSession, case: TownCase, **facts: object) -> None:
-    emit_status(
+def _emit(session: AsyncSession, case: TownCase, **facts: object) -> str:
+    return emit_status(
         session,
         tier=TIER,
         place_code=case.township_code,
@@ -115,6 +142,8 @@ def _emit(session: AsyncSession, case: TownCase, **facts: object) -> None:
         status=case.status,
         department_code=case.department_code,
         deadline=case.deadline,
+        window_id=case.window_code,
+        suspended=case.status == case_pb2.CASE_STATUS_SUSPENDED,
         **facts,  # type: ignore[arg-type]
     )
 
@@ -128,13 +157,13 @@ async def get_case(session: AsyncSession, case_number: str) -> TownCase:
     return case
 
 
-async def list_cases(session: AsyncSession, *, township_code: str) -> list[TownCase]:
-    rows = await session.scalars(
-        select(TownCase)
-        .where(TownCase.township_code == township_code)
-        .order_by(TownCase.deadline)
-        .limit(200)
-    )
+async def list_cases(
+    session: AsyncSession, *, township_code: str, window_code: str | None = None
+) -> list[TownCase]:
+    query = select(TownCase).where(TownCase.township_code == township_code)
+    if window_code:
+        query = query.where(TownCase.window_code == window_code)
+    rows = await session.scalars(query.order_by(TownCase.deadline).limit(200))
     return list(rows.all())
 
 
@@ -154,8 +183,8 @@ async def on_status_event(session: AsyncSession, *, event: events_pb2.CaseStatus
     document is fetched over gRPC. A step the machine does not allow from here is stale
     (delivered again, or overtaken) and changes nothing."""
     case = await session.scalar(select(TownCase).where(TownCase.case_number == event.case_number))
-    if case is None:
-        return  # another township's case
+    if case is None or decided_here(case):
+        return  # another township's case, or one this hall decides itself
     target = MIRRORED.get(event.status)
     if target is None:
         return
@@ -251,7 +280,11 @@ async def withdrawn_above(session: AsyncSession, *, case_number: str, status: in
 
 async def withdraw_here(session: AsyncSession, *, case: TownCase, reason: str, by: str) -> int:
     """A case not sent on (decided here, or still waiting to go up) is withdrawn here."""
-    MACHINE.move(case, case_pb2.CASE_STATUS_WITHDRAWN)
+    machine_of(case).move(case, case_pb2.CASE_STATUS_WITHDRAWN)
+    await timers.disarm(session, case)
+    case.suspended_at = None
+    case.remaining_days = None
+    case.supplement_request = None
     _emit(session, case, reason_code="withdrawn")
     await audit.append(
         session,
@@ -292,10 +325,24 @@ async def add_supplement(
 
 
 def state_message(case: TownCase) -> case_pb2.CaseState:
-    return case_pb2.CaseState(
+    state = case_pb2.CaseState(
         case_number=case.case_number,
         status=case.status,
         tier=TIER,
         deadline=ts(case.deadline),
         suspended=case.status == case_pb2.CASE_STATUS_SUSPENDED,
+        owner_staff_id=case.owner_staff_id,
     )
+    req = case.supplement_request
+    if req and state.suspended:
+        state.supplement_request.CopyFrom(
+            case_pb2.SupplementRequest(
+                material_codes=req["material_codes"],
+                material_names_zh=req["names_zh"],
+                material_names_en=req["names_en"],
+                note=req.get("note", ""),
+                requested_at=ts(datetime.fromisoformat(req["requested_at"])),
+                requested_by_staff_id=req.get("requested_by", ""),
+            )
+        )
+    return state

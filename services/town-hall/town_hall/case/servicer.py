@@ -8,7 +8,9 @@ from govnet_kit.db import transaction
 from govnet_kit.errors import Conflict, InvalidArgument
 from govnet_kit.grpcutil import current_principal
 from govnet_kit.runtime import Runtime
+from govnet_kit.worktime import WorkCalendar
 from town_hall.case import service as case_service
+from town_hall.case import steps
 from town_hall.case.flows import CityLink
 
 
@@ -38,6 +40,10 @@ class TownHallServicer(town_hall_pb2_grpc.TownHallServiceServicer):
         async with transaction(self._rt.sessions) as session:
             record = await case_service.stored_decision(session, request.case_number)
             if record is None:
+                case = await case_service.get_case(session, request.case_number)
+                if case_service.decided_here(case):
+                    # The township's own item: its decision is made here, not fetched.
+                    await steps.decision_of(session, case)  # raises Conflict: not decided yet
                 # The village may ask before this hall's own fetch ran: fetch through.
                 decision = await self._city.fetch_decision(session, request.case_number.encode())
                 return town_hall_pb2.GetDecisionResponse(decision=decision)
@@ -97,12 +103,23 @@ class TownHallServicer(town_hall_pb2_grpc.TownHallServiceServicer):
             if not m.code or not m.content:
                 raise InvalidArgument("material needs a code and content", field=f"materials[{i}]")
         async with transaction(self._rt.sessions) as session:
-            case = await case_service.get_case(session, request.case_number)
-            if not await case_service.decided_by_city(session, case):
-                raise Conflict(
-                    "this hall decides the item; supplements are asked for here",
-                    message_zh="该事项由乡镇办理，无需向市级补正",
+            case = await steps.locked_case(session, request.case_number)
+            here = case_service.decided_here(case)
+            if here:
+                # The township asked for it: the case resumes here and its clock runs again.
+                await steps.supplement(
+                    session,
+                    case=case,
+                    materials=list(request.materials),
+                    sender=current_principal().subject,
+                    calendar=WorkCalendar(
+                        confirmed_years=self._rt.settings.confirmed_calendar_years  # type: ignore[attr-defined]
+                    ),
                 )
+                state = case_service.state_message(case)
+        if here:
+            self._rt.committed()
+            return town_hall_pb2.SupplementCaseResponse(state=state)
         state = await self._city.supplement(
             request.case_number,
             materials=list(request.materials),
