@@ -14,6 +14,7 @@ from govnet_kit.messaging import CASE_STREAM, CATALOG_STREAM, NatsLink
 from govnet_kit.ratelimit import FailureLimiter
 from govnet_kit.runtime import Runtime
 from govnet_kit.web import build_app, session_router
+from village_room.agency.router import router as agency_router
 from village_room.applicant.router import router as applicant_router
 from village_room.case import service as case_service
 from village_room.case.flows import Links, handle_status
@@ -21,11 +22,15 @@ from village_room.case.guide import router as guide_router
 from village_room.case.router import router as case_router
 from village_room.case.servicer import PUBLIC_METHODS, VillageRoomServicer
 from village_room.config import VillageRoomSettings
+from village_room.consultation.router import router as consultation_router
+from village_room.development.router import router as development_router
 from village_room.fee.router import router as fee_router
+from village_room.mediation.router import router as mediation_router
 from village_room.privacy.router import router as privacy_router
 from village_room.room.router import router as room_router
 from village_room.roster.router import router as roster_router
 from village_room.visit.router import router as visit_router
+from village_room.welfare.router import router as welfare_router
 
 
 def build(settings: VillageRoomSettings) -> tuple[Runtime, FastAPI]:
@@ -53,6 +58,11 @@ def build(settings: VillageRoomSettings) -> tuple[Runtime, FastAPI]:
     app.include_router(privacy_router)
     app.include_router(room_router)
     app.include_router(roster_router)
+    app.include_router(agency_router)
+    app.include_router(consultation_router)
+    app.include_router(welfare_router)
+    app.include_router(mediation_router)
+    app.include_router(development_router)
     return runtime, app
 
 

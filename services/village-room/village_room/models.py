@@ -8,8 +8,13 @@ from govnet_kit import (  # noqa: F401 - kit tables
     dead_letters,
     messaging,
 )
+from village_room.agency import models as agency_models  # noqa: F401
 from village_room.case import models as case_models  # noqa: F401
+from village_room.consultation import models as consultation_models  # noqa: F401
+from village_room.development import models as development_models  # noqa: F401
 from village_room.fee import models as fee_models  # noqa: F401
+from village_room.mediation import models as mediation_models  # noqa: F401
 from village_room.room import models as room_models  # noqa: F401
 from village_room.roster import models as roster_models  # noqa: F401
 from village_room.visit import models as visit_models  # noqa: F401
+from village_room.welfare import models as welfare_models  # noqa: F401
