@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from govnet.common.v1 import case_pb2
 from govnet.events.v1 import events_pb2
-from govnet_kit.catalog_replica import TIER_NAMES
 from govnet_kit.db import new_id, utcnow
 from govnet_kit.errors import InvalidArgument
 from govnet_kit.messaging import add_event, case_status_subject
 from govnet_kit.telemetry import current_traceparent
+from govnet_kit.tiers import TIER_NAMES
 
 CASE_NUMBER = re.compile(r"^(\d{12})-(\d{8})-(\d{4,})$")
 PLACE_CODE = re.compile(r"^\d{12}$")

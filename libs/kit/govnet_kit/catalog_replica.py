@@ -13,10 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from govnet.catalog.v1 import catalog_pb2
-from govnet.common.v1 import case_pb2
 from govnet.events.v1 import events_pb2
 from govnet_kit.consumer import Event
 from govnet_kit.db import Base, utcnow
+from govnet_kit.tiers import TIER_NAMES, handling_at
+
+__all__ = ["TIER_NAMES", "handling_at"]  # re-exported: callers predate govnet_kit.tiers
 
 CATALOG_SUBJECTS = ["govnet.catalog.>"]
 
@@ -65,18 +67,3 @@ async def version(
 ) -> catalog_pb2.CatalogItem | None:
     row = await session.get(CatalogReplica, (item_code, item_version))
     return catalog_pb2.CatalogItem.FromString(row.item) if row else None
-
-
-def handling_at(item: catalog_pb2.CatalogItem, tier: int) -> int:
-    """The item's handling at a tier (C3), or HANDLING_UNSPECIFIED if the tier does not accept it."""
-    for h in item.handling:
-        if h.tier == tier:
-            return h.handling
-    return catalog_pb2.HANDLING_UNSPECIFIED
-
-
-TIER_NAMES = {
-    case_pb2.TIER_VILLAGE: "village",
-    case_pb2.TIER_TOWN: "town",
-    case_pb2.TIER_CITY: "city",
-}

@@ -19,9 +19,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from city_center.case import flags, steps, timers
-from city_center.case.models import CaseDecision, CityCase
-from city_center.case.service import next_document_number
+from city_center.case import flags, joint, timers
+from city_center.case import service as case_service
+from city_center.case.models import CityCase
 from city_center.catalog import service as catalog_service
 from govnet.common.v1 import case_pb2
 from govnet_kit import audit
@@ -69,29 +69,27 @@ async def _default(session: AsyncSession, case: CityCase, now: datetime, place: 
         )
         return kind
 
-    number = await next_document_number(session, case.department_code)
+    number = await case_service.next_document_number(session, case.department_code)
     basis = f"{item.double_default_document}（{item.double_default_date}）"
-    steps.MACHINE.move(case, case_pb2.CASE_STATUS_DEEMED_APPROVED)
-    session.add(
-        CaseDecision(
-            case_id=case.id,
-            status=case.status,
-            result_document_number=number,
-            document_title=f"视为准予许可 / Deemed approved: {item.name_zh} / {item.name_en}",
-            document_text=(
-                f"办件 {case.case_number} 未在承诺时限内作出决定，依据 {basis} 实行的超时默认制度，"
-                f"视为准予许可。文书编号 {number}。\n"
-                f"Case {case.case_number} was not decided within the committed time limit; under "
-                f"the timeout default adopted by {item.double_default_document} "
-                f"({item.double_default_date}) it is deemed approved. Document {number}."
-            ),
-            reason_code=REASON_CODE,
-            legal_reason=basis,
-            department_code=case.department_code,
-            decided_by="",
-            credential_id=f"default:{item.double_default_document}"[:64],
-            decided_at=now,
-        )
+    await case_service.record_decision(
+        session,
+        case=case,
+        status=case_pb2.CASE_STATUS_DEEMED_APPROVED,
+        number=number,
+        title=f"视为准予许可 / Deemed approved: {item.name_zh} / {item.name_en}",
+        text=(
+            f"办件 {case.case_number} 未在承诺时限内作出决定，依据 {basis} 实行的超时默认制度，"
+            f"视为准予许可。文书编号 {number}。\n"
+            f"Case {case.case_number} was not decided within the committed time limit; under "
+            f"the timeout default adopted by {item.double_default_document} "
+            f"({item.double_default_date}) it is deemed approved. Document {number}."
+        ),
+        reason_code=REASON_CODE,
+        legal_reason=basis,
+        decided_by="",
+        credential_id=f"default:{item.double_default_document}",
+        city_place_code=place,
+        at=now,
     )
     flags.raise_flag(
         session,
@@ -103,7 +101,6 @@ async def _default(session: AsyncSession, case: CityCase, now: datetime, place: 
         note=f"超时默认 {basis}",
         at=now,
     )
-    steps.emit(session, case, place, reason_code=REASON_CODE, result_document_number=number)
     await audit.append(
         session,
         actor=ACTOR,
@@ -183,6 +180,11 @@ class Sweeper:
             report = SweepReport()
             try:
                 report = await sweep(self._sessions, now=self._clock(), city_place_code=self._place)
+                # Joint meetings whose opinion deadline passed: the absent are deemed to consent.
+                if await joint.sweep(
+                    self._sessions, now=self._clock(), city_place_code=self._place
+                ):
+                    self._on_applied()
                 if report.deemed or report.flagged:
                     log.info(
                         "timeout default: %d deemed approved, %d flagged",

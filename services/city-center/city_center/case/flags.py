@@ -14,7 +14,8 @@ from govnet_kit.db import Base, new_id, utcnow
 DEEMED_APPROVED = "deemed_approved"
 OVERDUE_EXCLUDED = "overdue_excluded"  # the law excludes the item from the default
 OVERDUE_NO_DEFAULT = "overdue_no_default"  # the department has not adopted the default
-KINDS = (DEEMED_APPROVED, OVERDUE_EXCLUDED, OVERDUE_NO_DEFAULT)
+JOINT_DISAGREEMENT = "joint_disagreement"  # the lead department coordinates, then decides
+KINDS = (DEEMED_APPROVED, OVERDUE_EXCLUDED, OVERDUE_NO_DEFAULT, JOINT_DISAGREEMENT)
 
 
 class CaseFlag(Base):

@@ -7,11 +7,12 @@ from typing import Annotated, Literal
 import grpc
 from fastapi import APIRouter, Header, Query
 
-from city_center.case import flags, steps
+from city_center.case import flags, joint, steps
 from city_center.case import service as case_service
 from city_center.case.models import CityCase
 from city_center.case.schemas import (
     CaseOut,
+    ConveneIn,
     CredentialIn,
     CredentialOut,
     DecisionIn,
@@ -19,13 +20,16 @@ from city_center.case.schemas import (
     ExtendIn,
     FlagOut,
     HandOnIn,
+    MeetingOut,
+    OpinionIn,
+    OpinionOut,
     SuspendIn,
 )
 from govnet.common.v1 import case_pb2
 from govnet.identity.v1 import identity_pb2, identity_pb2_grpc
 from govnet_kit.cases import from_ts
 from govnet_kit.db import transaction
-from govnet_kit.errors import PermissionDenied
+from govnet_kit.errors import NotFound, PermissionDenied
 from govnet_kit.grpcutil import bearer_metadata
 from govnet_kit.web import CurrentPrincipal, CurrentRuntime
 from govnet_kit.worktime import WorkCalendar
@@ -211,7 +215,8 @@ async def extend(
 async def supervision_flags(
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
-    kind: Literal["deemed_approved", "overdue_excluded", "overdue_no_default"] | None = None,
+    kind: Literal["deemed_approved", "overdue_excluded", "overdue_no_default", "joint_disagreement"]
+    | None = None,
     department_code: str | None = Query(default=None, max_length=50),
 ) -> list[FlagOut]:
     """Defaults applied and overdue cases the default does not cover, for supervisors (S1)."""
@@ -231,3 +236,88 @@ async def supervision_flags(
         )
         for f in rows
     ]
+
+
+async def _meeting_out(session, case: CityCase) -> MeetingOut:  # type: ignore[no-untyped-def]
+    meeting = await joint.meeting_of(session, case)
+    if meeting is None:
+        raise NotFound("no joint meeting for this case", message_zh="该办件没有联席会议")
+    return MeetingOut(
+        case_number=case.case_number,
+        convened_by=meeting.convened_by,
+        opinion_deadline=meeting.opinion_deadline,
+        closed_at=meeting.closed_at,
+        outcome=meeting.outcome,
+        opinions=[
+            OpinionOut(
+                department_code=o.department_code,
+                opinion=o.opinion,
+                reason=o.reason,
+                staff_id=o.staff_id,
+                on_behalf_of=o.on_behalf_of,
+                given_at=o.given_at,
+            )
+            for o in await joint.opinions(session, meeting)
+        ],
+    )
+
+
+@router.post("/cases/{case_number}/joint-meeting", response_model=MeetingOut, status_code=201)
+async def convene(
+    case_number: str, body: ConveneIn, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> MeetingOut:
+    """The lead department convenes the departments the item names (L6)."""
+    async with transaction(runtime.sessions) as session:
+        case = await steps.locked_case(session, case_number)
+        await joint.convene(
+            session,
+            case=case,
+            staff=principal,
+            working_days=body.working_days,
+            calendar=calendar(runtime),
+            city_place_code=runtime.settings.place_code,
+        )
+        out = await _meeting_out(session, case)
+    runtime.committed()
+    return out
+
+
+@router.get("/cases/{case_number}/joint-meeting", response_model=MeetingOut)
+async def get_meeting(
+    case_number: str, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> MeetingOut:
+    principal.require_staff(tier="city")
+    async with transaction(runtime.sessions) as session:
+        return await _meeting_out(session, await case_service.get_case(session, case_number))
+
+
+@router.post("/cases/{case_number}/joint-meeting/opinion", response_model=MeetingOut)
+async def give_opinion(
+    case_number: str,
+    body: OpinionIn,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    x_approval_credential: Annotated[str | None, Header()] = None,
+) -> MeetingOut:
+    """A convened department's opinion, under its representative's credential."""
+    principal.require_staff(tier="city")
+    if not x_approval_credential:
+        raise PermissionDenied(
+            "a delegated approval credential is required (X-Approval-Credential)",
+            message_zh="须持有审批授权凭证",
+        )
+    credential = await runtime.approval_credential(x_approval_credential)
+    async with transaction(runtime.sessions) as session:
+        case = await steps.locked_case(session, case_number)
+        await joint.give_opinion(
+            session,
+            case=case,
+            staff=principal,
+            credential=credential,
+            opinion=body.opinion,
+            reason=body.reason,
+            city_place_code=runtime.settings.place_code,
+        )
+        out = await _meeting_out(session, case)
+    runtime.committed()
+    return out

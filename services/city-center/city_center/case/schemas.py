@@ -72,3 +72,30 @@ class FlagOut(BaseModel):
     responsible_staff_id: str
     note: str
     raised_at: datetime
+
+
+class ConveneIn(BaseModel):
+    working_days: int = Field(default=5, ge=1, le=20)
+
+
+class OpinionIn(BaseModel):
+    opinion: Literal["agree", "disagree"]
+    reason: str = Field(default="", max_length=2000)
+
+
+class OpinionOut(BaseModel):
+    department_code: str
+    opinion: str
+    reason: str
+    staff_id: str
+    on_behalf_of: str
+    given_at: datetime | None
+
+
+class MeetingOut(BaseModel):
+    case_number: str
+    convened_by: str
+    opinion_deadline: datetime
+    closed_at: datetime | None
+    outcome: str
+    opinions: list[OpinionOut]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import select
@@ -183,11 +184,7 @@ async def decide(
     if decision.outcome == "approve":
         status = case_pb2.CASE_STATUS_APPROVED
         number = await next_document_number(session, case.department_code)
-        title = f"{item.name_zh} / {item.name_en}"
-        text = (
-            f"准予许可。文书编号 {number}。申请事项：{item.name_zh}（办件编号 {case.case_number}）。\n"
-            f"Approved. Document {number}. Item: {item.name_en} (case {case.case_number})."
-        )
+        title, text = approval_text(item, case, number)
     else:
         status = case_pb2.CASE_STATUS_REFUSED
         number = ""
@@ -199,37 +196,18 @@ async def decide(
             "You may apply for administrative reconsideration within 60 days of receipt, "
             "or bring an administrative lawsuit within six months."
         )
-    record = CaseDecision(
-        case_id=case.id,
+    record = await record_decision(
+        session,
+        case=case,
         status=status,
-        result_document_number=number,
-        document_title=title,
-        document_text=text,
+        number=number,
+        title=title,
+        text=text,
         reason_code=decision.reason_code,
         legal_reason=decision.legal_reason,
-        department_code=case.department_code,
         decided_by=staff.subject,
         credential_id=credential.credential_id,
-        decided_at=utcnow(),
-    )
-    steps.MACHINE.check(case.status, status)
-    session.add(record)
-    case.status = status
-    await timers.disarm(session, case)
-    emit_status(
-        session,
-        tier=TIER,
-        place_code=city_place_code,
-        case_number=case.case_number,
-        origin_place_code=case.origin_place_code,
-        item_code=case.item_code,
-        item_version=case.item_version,
-        status=status,
-        department_code=case.department_code,
-        acting_staff_id=staff.subject,
-        deadline=case.deadline,
-        reason_code=decision.reason_code,
-        result_document_number=number,
+        city_place_code=city_place_code,
     )
     await audit.append(
         session,
@@ -246,6 +224,61 @@ async def decide(
     )
     await session.flush()
     return record
+
+
+async def record_decision(
+    session: AsyncSession,
+    *,
+    case: CityCase,
+    status: int,
+    number: str,
+    title: str,
+    text: str,
+    reason_code: str,
+    legal_reason: str,
+    decided_by: str,
+    credential_id: str,
+    city_place_code: str,
+    at: datetime | None = None,
+) -> CaseDecision:
+    """The one way a decision is stored, whoever makes it (a representative, the joint
+    meeting, the timeout default): the machine checks the step, the clock stops, the tiers
+    below are told."""
+    steps.MACHINE.check(case.status, status)
+    record = CaseDecision(
+        case_id=case.id,
+        status=status,
+        result_document_number=number,
+        document_title=title,
+        document_text=text,
+        reason_code=reason_code,
+        legal_reason=legal_reason,
+        department_code=case.department_code,
+        decided_by=decided_by,
+        credential_id=credential_id[:64],
+        decided_at=at or utcnow(),
+    )
+    session.add(record)
+    case.status = status
+    await timers.disarm(session, case)
+    steps.emit(
+        session,
+        case,
+        city_place_code,
+        acting_staff_id=decided_by,
+        reason_code=reason_code,
+        result_document_number=number,
+    )
+    return record
+
+
+def approval_text(item, case: CityCase, number: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    title = f"{item.name_zh} / {item.name_en}"
+    text = (
+        f"准予许可。文书编号 {number}。申请事项：{item.name_zh}（办件编号 {case.case_number}）。\n"
+        f"Approved. Document {number}. Item: {item.name_en} (case {case.case_number})."
+    )
+    return title, text
 
 
 async def get_decision(session: AsyncSession, case_number: str) -> tuple[CityCase, CaseDecision]:
