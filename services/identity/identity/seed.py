@@ -1,4 +1,5 @@
-"""Demo accounts and the forestry bureau's delegation to its chief representative (idempotent)."""
+"""Demo accounts, the forestry bureau's delegation to its chief representative and the township
+civil affairs office's to its representative (idempotent)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ DEMO_STAFF = [
     # username, display name, tier, place, department, roles
     ("village.duty", "李村务", "village", VILLAGE, "", ["village_staff"]),
     ("town.window", "王窗口", "town", TOWNSHIP, "", ["town_window"]),
+    # The township's civil affairs representative: decides the township's civil affairs items
+    # under a delegation of tier "town" (A1).
+    ("town.civil", "赵民政", "town", TOWNSHIP, "civil_affairs", ["town_window"]),
     ("forestry.rep", "张首席", "city", CITY, "forestry", ["chief_representative"]),
     # The same post's named substitute (L7); holds no delegation of their own.
     ("forestry.deputy", "刘副首席", "city", CITY, "forestry", ["chief_representative"]),
@@ -29,6 +33,8 @@ DEMO_STAFF = [
     # A neighbouring village of the same township, to show staff act only in their own place.
     ("village2.duty", "孙村务", "village", VILLAGE_2, "", ["village_staff"]),
 ]
+# username -> the tier its delegation (all the department's items, for a year) is valid at.
+DELEGATED = {"forestry.rep": "city", "town.civil": "town"}
 
 
 async def seed_demo(settings: IdentitySettings) -> None:
@@ -54,7 +60,7 @@ async def seed_demo(settings: IdentitySettings) -> None:
                 )
                 session.add(staff)
                 await session.flush()
-            if username == "forestry.rep":
+            if username in DELEGATED:
                 granted = await session.scalar(
                     select(Delegation).where(Delegation.representative_id == staff.id)
                 )
@@ -66,7 +72,7 @@ async def seed_demo(settings: IdentitySettings) -> None:
                             representative_id=staff.id,
                             item_codes=[],
                             all_items=True,
-                            tier="city",
+                            tier=DELEGATED[username],
                             valid_from=now - timedelta(minutes=1),
                             valid_until=now + timedelta(days=365),
                         )
