@@ -27,6 +27,7 @@ from village_room.development.router import router as development_router
 from village_room.fee.router import router as fee_router
 from village_room.mediation.router import router as mediation_router
 from village_room.privacy.router import router as privacy_router
+from village_room.proposal.router import router as proposal_router
 from village_room.room.router import router as room_router
 from village_room.roster.router import router as roster_router
 from village_room.visit.router import router as visit_router
@@ -63,6 +64,7 @@ def build(settings: VillageRoomSettings) -> tuple[Runtime, FastAPI]:
     app.include_router(welfare_router)
     app.include_router(mediation_router)
     app.include_router(development_router)
+    app.include_router(proposal_router)
     return runtime, app
 
 

@@ -14,6 +14,7 @@ from village_room.consultation import models as consultation_models  # noqa: F40
 from village_room.development import models as development_models  # noqa: F401
 from village_room.fee import models as fee_models  # noqa: F401
 from village_room.mediation import models as mediation_models  # noqa: F401
+from village_room.proposal import models as proposal_models  # noqa: F401
 from village_room.room import models as room_models  # noqa: F401
 from village_room.roster import models as roster_models  # noqa: F401
 from village_room.visit import models as visit_models  # noqa: F401
