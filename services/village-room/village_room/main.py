@@ -16,6 +16,7 @@ from govnet_kit.runtime import Runtime
 from govnet_kit.web import build_app, session_router
 from village_room.agency.router import router as agency_router
 from village_room.applicant.router import router as applicant_router
+from village_room.assessment.router import router as assessment_router
 from village_room.case import service as case_service
 from village_room.case.flows import Links, handle_status
 from village_room.case.guide import router as guide_router
@@ -65,6 +66,7 @@ def build(settings: VillageRoomSettings) -> tuple[Runtime, FastAPI]:
     app.include_router(mediation_router)
     app.include_router(development_router)
     app.include_router(proposal_router)
+    app.include_router(assessment_router)
     return runtime, app
 
 
