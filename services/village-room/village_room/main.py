@@ -26,6 +26,7 @@ from village_room.config import VillageRoomSettings
 from village_room.consultation.router import router as consultation_router
 from village_room.development.router import router as development_router
 from village_room.fee.router import router as fee_router
+from village_room.privacy.router import router as privacy_router
 from village_room.mediation.router import router as mediation_router
 from village_room.privacy.router import router as privacy_router
 from village_room.proposal.router import router as proposal_router
@@ -57,6 +58,7 @@ def build(settings: VillageRoomSettings) -> tuple[Runtime, FastAPI]:
     app.include_router(applicant_router)
     app.include_router(guide_router)
     app.include_router(fee_router)
+    app.include_router(privacy_router)
     app.include_router(privacy_router)
     app.include_router(room_router)
     app.include_router(roster_router)
