@@ -131,7 +131,19 @@ def test_grant_events_carry_ids_only():
     assert not names & PERSONAL
 
 
+def test_calendar_events_carry_days_only():
+    names = {name for name, _ in _field_paths(events_pb2.CalendarPublished.DESCRIPTOR)}
+    assert not names & PERSONAL
+    assert {"year", "confirmed", "days", "day", "working"} <= names
+
+
 def test_every_event_message_is_checked():
     """A new event type must be added to the personal-data check above or to this list."""
-    checked = {"CaseStatusChanged", "CatalogItemPublished", "GrantRevoked"}
+    checked = {
+        "CaseStatusChanged",
+        "CatalogItemPublished",
+        "GrantRevoked",
+        "CalendarDay",
+        "CalendarPublished",
+    }
     assert set(events_pb2.DESCRIPTOR.message_types_by_name) == checked

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from govnet.catalog.v1 import catalog_pb2
 from govnet.events.v1 import events_pb2
+from govnet_kit import calendar_table
 from govnet_kit.consumer import Event
 from govnet_kit.db import Base, utcnow
 from govnet_kit.tiers import TIER_NAMES, handling_at
@@ -47,6 +48,10 @@ async def store(session: AsyncSession, item: catalog_pb2.CatalogItem) -> None:
 
 
 async def handle_published(session: AsyncSession, event: Event) -> None:
+    """Everything the city publishes for the tiers below: items, and the calendar table."""
+    if event.subject.startswith(calendar_table.SUBJECT_PREFIX):
+        await calendar_table.handle_published(session, event.data)
+        return
     published = events_pb2.CatalogItemPublished.FromString(event.data)
     await store(session, published.item)
 

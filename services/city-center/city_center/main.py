@@ -9,6 +9,7 @@ from city_center.case.deemed import Sweeper
 from city_center.case.router import router as case_router
 from city_center.case.servicer import PUBLIC_METHODS, CityCenterServicer
 from city_center.catalog.admin_router import router as catalog_admin_router
+from city_center.catalog.calendar_router import router as calendar_router
 from city_center.catalog.router import router as catalog_router
 from city_center.config import CityCenterSettings
 from govnet.citycenter.v1 import city_center_pb2_grpc
@@ -27,6 +28,7 @@ def build(settings: CityCenterSettings) -> tuple[Runtime, FastAPI]:
     app.include_router(catalog_router)
     app.include_router(catalog_admin_router)
     app.include_router(case_router)
+    app.include_router(calendar_router)
     app.include_router(appointment_router)
     return runtime, app
 

@@ -27,6 +27,7 @@ from city_center.case.schemas import (
 )
 from govnet.common.v1 import case_pb2
 from govnet.identity.v1 import identity_pb2, identity_pb2_grpc
+from govnet_kit import calendar_table
 from govnet_kit.cases import from_ts
 from govnet_kit.db import transaction
 from govnet_kit.errors import NotFound, PermissionDenied
@@ -145,8 +146,9 @@ async def decide(
     )
 
 
-def calendar(runtime) -> WorkCalendar:  # type: ignore[no-untyped-def]
-    return WorkCalendar(confirmed_years=runtime.settings.confirmed_calendar_years)
+async def calendar(session, runtime) -> WorkCalendar:  # type: ignore[no-untyped-def]
+    """The library's calendar under the administrator's table (decision 6)."""
+    return await calendar_table.calendar(session, runtime.settings.confirmed_calendar_years)
 
 
 @router.post("/cases/{case_number}/claim", response_model=CaseOut)
@@ -185,7 +187,7 @@ async def suspend(
             case=case,
             staff=principal,
             request=steps.SupplementInput(material_codes=body.material_codes, note=body.note),
-            calendar=calendar(runtime),
+            calendar=await calendar(session, runtime),
             city_place_code=runtime.settings.place_code,
         )
     runtime.committed()
@@ -204,7 +206,7 @@ async def extend(
             staff=principal,
             days=body.days,
             reason=body.reason,
-            calendar=calendar(runtime),
+            calendar=await calendar(session, runtime),
             city_place_code=runtime.settings.place_code,
         )
     runtime.committed()
@@ -274,7 +276,7 @@ async def convene(
             case=case,
             staff=principal,
             working_days=body.working_days,
-            calendar=calendar(runtime),
+            calendar=await calendar(session, runtime),
             city_place_code=runtime.settings.place_code,
         )
         out = await _meeting_out(session, case)

@@ -6,11 +6,11 @@ from city_center.case import service as case_service
 from city_center.case import steps
 from city_center.catalog.servicer import CATALOG_PUBLIC_METHODS, CatalogRpcs
 from govnet.citycenter.v1 import city_center_pb2, city_center_pb2_grpc
+from govnet_kit import calendar_table
 from govnet_kit.db import transaction
 from govnet_kit.errors import InvalidArgument
 from govnet_kit.grpcutil import current_principal
 from govnet_kit.runtime import Runtime
-from govnet_kit.worktime import WorkCalendar
 
 PUBLIC_METHODS = CATALOG_PUBLIC_METHODS
 
@@ -80,8 +80,9 @@ class CityCenterServicer(CatalogRpcs, city_center_pb2_grpc.CityCenterServiceServ
                 sender=f"staff:{request.acting_staff_id}"
                 if request.acting_staff_id
                 else "service:town-hall",
-                calendar=WorkCalendar(
-                    confirmed_years=self._rt.settings.confirmed_calendar_years  # type: ignore[attr-defined]
+                calendar=await calendar_table.calendar(
+                    session,
+                    self._rt.settings.confirmed_calendar_years,  # type: ignore[attr-defined]
                 ),
                 city_place_code=self._rt.settings.place_code,  # type: ignore[attr-defined]
             )

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from govnet.common.v1 import case_pb2
 from govnet.notify.v1 import notify_pb2
-from govnet_kit import lifecycle
+from govnet_kit import calendar_table, lifecycle
 from govnet_kit.catalog_replica import TIER_NAMES
 from govnet_kit.db import transaction
 from govnet_kit.web import CurrentPrincipal, CurrentRuntime
@@ -45,8 +45,9 @@ CurrentLinks = Annotated[Links, Depends(get_links)]
 TIER_ZH = {"village": "村便民服务室", "town": "乡镇便民服务大厅", "city": "市行政服务中心"}
 
 
-def _calendar(runtime) -> WorkCalendar:  # type: ignore[no-untyped-def]
-    return WorkCalendar(confirmed_years=runtime.settings.confirmed_calendar_years)
+async def calendar(session, runtime) -> WorkCalendar:  # type: ignore[no-untyped-def]
+    """The library's calendar under the administrator's table from the city (decision 6)."""
+    return await calendar_table.calendar(session, runtime.settings.confirmed_calendar_years)
 
 
 @router.post(
@@ -82,7 +83,7 @@ async def apply(
                 for m in body.materials
             ],
             visit=visit,
-            calendar=_calendar(runtime),
+            calendar=await calendar(session, runtime),
         )
     item = outcome.item
     if outcome.kind == "redirected":

@@ -3,9 +3,10 @@ import datetime
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from govnet.catalog.v1 import catalog_pb2 as _catalog_pb2
 from govnet.common.v1 import case_pb2 as _case_pb2
+from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
@@ -73,3 +74,27 @@ class GrantRevoked(_message.Message):
     reason: str
     revoked_at: _timestamp_pb2.Timestamp
     def __init__(self, event_id: _Optional[str] = ..., delegation_id: _Optional[str] = ..., substitution_id: _Optional[str] = ..., staff_id: _Optional[str] = ..., reason: _Optional[str] = ..., revoked_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CalendarDay(_message.Message):
+    __slots__ = ("day", "working", "note")
+    DAY_FIELD_NUMBER: _ClassVar[int]
+    WORKING_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    day: str
+    working: bool
+    note: str
+    def __init__(self, day: _Optional[str] = ..., working: _Optional[bool] = ..., note: _Optional[str] = ...) -> None: ...
+
+class CalendarPublished(_message.Message):
+    __slots__ = ("event_id", "year", "confirmed", "days", "published_at")
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    CONFIRMED_FIELD_NUMBER: _ClassVar[int]
+    DAYS_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_AT_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    year: int
+    confirmed: bool
+    days: _containers.RepeatedCompositeFieldContainer[CalendarDay]
+    published_at: _timestamp_pb2.Timestamp
+    def __init__(self, event_id: _Optional[str] = ..., year: _Optional[int] = ..., confirmed: _Optional[bool] = ..., days: _Optional[_Iterable[_Union[CalendarDay, _Mapping]]] = ..., published_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
