@@ -2,7 +2,7 @@
 
 Only the tiers call it: they register the contacts they took at acceptance and relay the
 in-app inbox to the applicant's pages (decision 8); identity sends applicants' sign-in codes
-(SendDirect). No method is public.
+and the city's e-supervision sends window staff their warnings (SendDirect). No method is public.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from govnet.notify.v1 import notify_pb2, notify_pb2_grpc
 from govnet_kit.cases import ts
 from govnet_kit.db import transaction
+from govnet_kit.errors import PermissionDenied
 from govnet_kit.grpcutil import current_principal
 from govnet_kit.runtime import Runtime
 from notify.notification import service
@@ -19,8 +20,13 @@ from notify.notification.models import Notification
 from notify.notification.schemas import RecipientIn
 
 CALLERS = ("village-room", "town-hall", "city-center")
-# Direct messages (sign-in codes) are identity's alone.
-DIRECT_CALLERS = ("identity",)
+# Direct messages, per caller the templates it may send: identity the sign-in codes, the city's
+# e-supervision its warnings and rating codes to window staff (S1, S2).
+DIRECT_TEMPLATES = {
+    "identity": frozenset({"one_time_code"}),
+    "city-center": frozenset({"case_due_soon", "case_overdue", "rating_code"}),
+}
+DIRECT_CALLERS = tuple(DIRECT_TEMPLATES)
 
 ROLES = {
     notify_pb2.RECIPIENT_ROLE_APPLICANT: "applicant",
@@ -107,6 +113,8 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
     async def SendDirect(self, request, context):  # type: ignore[no-untyped-def]
         principal = current_principal()
         principal.require_service(*DIRECT_CALLERS)
+        if request.template not in DIRECT_TEMPLATES[principal.subject.removeprefix("service:")]:
+            raise PermissionDenied(f"this caller may not send {request.template}")
         async with transaction(self._rt.sessions) as session:
             notification = await service.send_direct(
                 session=session,

@@ -159,4 +159,32 @@ DIRECT: dict[str, dict[str, list[dict[str, str]]]] = {
             }
         ],
     },
+    # E-supervision (S1): to the window staff responsible for a case, in the app.
+    "case_due_soon": {
+        "in_app": [
+            {
+                "zh": "【电子监察预警】办件{case_number}将于{deadline}到期，请抓紧办理。",
+                "en": "Supervision: case {case_number} is due by {deadline}; please decide it.",
+            }
+        ],
+    },
+    "case_overdue": {
+        "in_app": [
+            {
+                "zh": "【电子监察】办件{case_number}已超过办理期限（{deadline}），请立即办理并说明原因。",
+                "en": "Supervision: case {case_number} is overdue (deadline {deadline}); "
+                "decide it now and give the reason for the delay.",
+            }
+        ],
+    },
+    # S2: the code the applicant rates the service with, handed over with the reply.
+    "rating_code": {
+        "in_app": [
+            {
+                "zh": "办件{case_number}已有答复。交付时请告知申请人满意度评价码{code}。",
+                "en": "Case {case_number} has its reply. When you hand it over, give the "
+                "applicant the satisfaction rating code {code}.",
+            }
+        ],
+    },
 }
