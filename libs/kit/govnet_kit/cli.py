@@ -1,5 +1,6 @@
-"""The command line every service shares: `<service> migrate | serve | seed-demo`, and
-`dead-letters list|replay` for a service whose consumers keep a dead-letter store."""
+"""The command line every service shares: `<service> migrate | serve | seed-demo`,
+`audit verify`, and `dead-letters list|replay` for a service whose consumers keep a
+dead-letter store."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from govnet_kit import audit_cli
 from govnet_kit.migrate import upgrade
 from govnet_kit.pii import configure_from
 from govnet_kit.settings import ServiceSettings
@@ -46,6 +48,7 @@ def run_cli(
         from govnet_kit import dead_letters
 
         dead_letters.add_commands(sub)
+    audit_cli.add_commands(sub)
     args = parser.parse_args()
     s = settings()
     configure_from(s)  # every command may read or write encrypted columns
@@ -59,6 +62,8 @@ def run_cli(
         from govnet_kit.pii import rotate_command
 
         raise SystemExit(asyncio.run(rotate_command(s, package_dir.name)))
+    elif args.command == "audit":
+        raise SystemExit(asyncio.run(audit_cli.run_command(s.database_url)))
     elif args.command == "dead-letters" and dead_letter_consumers is not None:
         from govnet_kit import dead_letters
 
