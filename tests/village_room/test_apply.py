@@ -132,3 +132,60 @@ async def test_unknown_item_is_an_error_naming_the_field(sessions):
     with pytest.raises(NotFound) as err:
         await apply(sessions, "NO-SUCH", ALL)
     assert err.value.field == "item_code"
+
+
+async def test_a_later_notice_keeps_the_version_of_the_first(sessions):
+    """L1: a new catalog version between two visits' notices may not add a material that was
+    missing and unlisted the first time."""
+    from village_room.visit.models import Visit
+
+    async with transaction(sessions) as s:
+        visit = Visit(place_code=VILLAGE, staff_id="staff-v", topic="采伐许可")
+        s.add(visit)
+        await s.flush()
+        visit_id = visit.id
+
+    async def on_visit(codes):  # type: ignore[no-untyped-def]
+        async with transaction(sessions) as s:
+            return await case_service.apply(
+                s,
+                place_code=VILLAGE,
+                staff_id="staff-v",
+                item_code="LY-0001",
+                applicant=PERSON,
+                materials=[material(c) for c in codes],
+                visit=await s.get(Visit, visit_id),
+                calendar=WorkCalendar(confirmed_years=[2025, 2026, 2027]),
+            )
+
+    first = await on_visit(["application", "id_card"])
+    assert [m["code"] for m in first.notice.missing] == ["forest_right", "felling_design"]
+    v2 = catalog_pb2.CatalogItem()
+    v2.CopyFrom(TREE_FELLING_PERMIT)
+    v2.version = 2
+    v2.materials.add(code="survey", name_zh="现场勘查记录", name_en="Site survey record")
+    async with transaction(sessions) as s:
+        await catalog_replica.store(s, v2)
+    second = await on_visit(["application", "id_card", "forest_right"])
+    assert [m["code"] for m in second.notice.missing] == ["felling_design"]
+    accepted = await on_visit(ALL)
+    assert accepted.kind == "accepted" and accepted.case.item_version == 1
+    # A new submission (no visit) is reviewed under the version in force.
+    fresh = await apply(sessions, "LY-0001", ALL)
+    assert fresh.kind == "incomplete" and [m["code"] for m in fresh.notice.missing] == ["survey"]
+
+
+async def test_a_seasonal_item_out_of_season_is_refused_naming_the_next_day(sessions):
+    from govnet_kit.errors import Conflict
+
+    item = catalog_pb2.CatalogItem()
+    item.CopyFrom(TREE_FELLING_PERMIT)
+    item.code = "LY-SEASON"
+    now_month = datetime.now(SHANGHAI).month
+    item.seasonal.mode = catalog_pb2.SEASONAL_MODE_RETAINED_WINDOW
+    item.seasonal.months.append(now_month % 12 + 1)  # next month only
+    async with transaction(sessions) as s:
+        await catalog_replica.store(s, item)
+    with pytest.raises(Conflict) as err:
+        await apply(sessions, "LY-SEASON", ALL)
+    assert err.value.message_zh and "LY-SEASON" in err.value.message_zh

@@ -43,6 +43,11 @@ def get_links(request: Request) -> Links:
 
 CurrentLinks = Annotated[Links, Depends(get_links)]
 TIER_ZH = {"village": "村便民服务室", "town": "乡镇便民服务大厅", "city": "市行政服务中心"}
+TIER_EN = {
+    "village": "village service room",
+    "town": "township service hall",
+    "city": "city administrative service center",
+}
 
 
 async def calendar(session, runtime) -> WorkCalendar:  # type: ignore[no-untyped-def]
@@ -88,6 +93,7 @@ async def apply(
     item = outcome.item
     if outcome.kind == "redirected":
         where_zh = "、".join(TIER_ZH.get(t, t) for t in outcome.redirect_tiers)
+        where_en = ", ".join(TIER_EN.get(t, t) for t in outcome.redirect_tiers)
         return ApplicationOut(
             outcome="redirected",
             redirect_notice=RedirectNoticeOut(
@@ -95,8 +101,18 @@ async def apply(
                 item_name_zh=item.name_zh,
                 item_name_en=item.name_en,
                 apply_at_tiers=outcome.redirect_tiers,
-                text_zh=f"“{item.name_zh}”不在本服务室代办范围内，请到{where_zh}申请。",
-                text_en=f"'{item.name_en}' is not handled here; apply at: {', '.join(outcome.redirect_tiers)}.",
+                department_code=item.department_code,
+                department_name_zh=item.department_name_zh,
+                department_name_en=item.department_name_en,
+                window_phone=item.window_phone,
+                text_zh=f"“{item.name_zh}”不在本服务室代办范围内，请到{where_zh}"
+                f"{item.department_name_zh}窗口申请"
+                + (f"（咨询电话 {item.window_phone}）" if item.window_phone else "")
+                + "。",
+                text_en=f"'{item.name_en}' is not handled here; apply at the "
+                f"{item.department_name_en} window of the {where_en}"
+                + (f" (phone {item.window_phone})" if item.window_phone else "")
+                + ".",
             ),
         )
     if outcome.kind == "incomplete":

@@ -95,6 +95,11 @@ class RedirectNoticeOut(BaseModel):
     item_name_zh: str
     item_name_en: str
     apply_at_tiers: list[str]
+    # The department that handles it there (L1: the notice names the tier and the department).
+    department_code: str = ""
+    department_name_zh: str = ""
+    department_name_en: str = ""
+    window_phone: str = ""
     text_zh: str
     text_en: str
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from govnet.catalog.v1 import catalog_pb2
 from govnet.common.v1 import case_pb2
 from govnet.events.v1 import events_pb2
-from govnet_kit import audit, calls, catalog_replica, lifecycle
+from govnet_kit import audit, calls, catalog_replica, lifecycle, seasonal
 from govnet_kit.cases import emit_status, from_ts, ts
 from govnet_kit.db import utcnow
 from govnet_kit.errors import Conflict, NotFound
@@ -107,6 +107,33 @@ def _query_code() -> str:
     return "".join(secrets.choice(QUERY_ALPHABET) for _ in range(8))
 
 
+async def _item_for(
+    session: AsyncSession, item_code: str, visit: Visit | None
+) -> catalog_pb2.CatalogItem:
+    """The version in force; but a submission already told what is missing keeps the version
+    of its first one-time notice, so a later notice can never add a material that was
+    missing and unlisted then, even if the catalog changed in between (L1)."""
+    if visit is not None:
+        first = await session.scalar(
+            select(OneTimeNotice)
+            .where(OneTimeNotice.visit_id == visit.id, OneTimeNotice.item_code == item_code)
+            .order_by(OneTimeNotice.issued_at)
+            .limit(1)
+        )
+        if first is not None:
+            pinned = await catalog_replica.version(session, item_code, first.item_version)
+            if pinned is not None:
+                return pinned
+    item = await catalog_replica.current(session, item_code)
+    if item is None:
+        raise NotFound(
+            f"no item {item_code} in the catalog",
+            message_zh=f"目录中无此事项：{item_code}",
+            field="item_code",
+        )
+    return item
+
+
 async def apply(
     session: AsyncSession,
     *,
@@ -118,13 +145,7 @@ async def apply(
     visit: Visit | None,
     calendar: WorkCalendar,
 ) -> Outcome:
-    item = await catalog_replica.current(session, item_code)
-    if item is None:
-        raise NotFound(
-            f"no item {item_code} in the catalog",
-            message_zh=f"目录中无此事项：{item_code}",
-            field="item_code",
-        )
+    item = await _item_for(session, item_code, visit)
     if catalog_replica.handling_at(item, TIER) != catalog_pb2.HANDLING_AGENCY:
         tiers = [
             catalog_replica.TIER_NAMES[h.tier]
@@ -133,8 +154,13 @@ async def apply(
         ]
         if visit is not None:
             visit.outcome = "redirected"
+            visit.outcome_at = utcnow()
         return Outcome(kind="redirected", item=item, redirect_tiers=tiers)
 
+    # A seasonal item is received in its season and on its reception days only (C5).
+    refusal = seasonal.reception_refusal(item, utcnow(), calendar)
+    if refusal is not None:
+        raise refusal
     missing = missing_materials(item, materials)
     if missing:
         notice = OneTimeNotice(
@@ -148,6 +174,7 @@ async def apply(
         session.add(notice)
         if visit is not None:
             visit.outcome = "incomplete"
+            visit.outcome_at = utcnow()
         await session.flush()
         return Outcome(kind="incomplete", item=item, notice=notice)
 
@@ -197,6 +224,7 @@ async def apply(
             )
     if visit is not None:
         visit.outcome = "applied_as_agent"
+        visit.outcome_at = now
         visit.case_number = case.case_number
     _emit(session, case, acting_staff_id=staff_id)
     await audit.append(
