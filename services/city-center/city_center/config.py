@@ -1,5 +1,6 @@
 from functools import lru_cache
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from govnet_kit.pii import PersonalDataSettings
@@ -20,6 +21,10 @@ class CityCenterSettings(PersonalDataSettings):
     # How often, at most, the timeout-default sweep looks for clocks run out (seconds); it also
     # wakes at the next due clock, so a default fires well within this.
     deadline_sweep_seconds: float = 1.0
+    # E-supervision (S1): warn the responsible staff when at most this many working days are
+    # left before a deadline (0: only when overdue); how often the warnings are looked for.
+    warning_working_days: int = Field(default=1, ge=0, le=10)
+    supervision_poll_seconds: float = Field(default=30.0, gt=0)
 
 
 @lru_cache

@@ -5,13 +5,17 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from city_center.appointment.router import router as appointment_router
+from city_center.appraisal.router import router as appraisal_router
 from city_center.case.deemed import Sweeper
 from city_center.case.router import router as case_router
 from city_center.case.servicer import PUBLIC_METHODS, CityCenterServicer
 from city_center.catalog.admin_router import router as catalog_admin_router
 from city_center.catalog.calendar_router import router as calendar_router
 from city_center.catalog.router import router as catalog_router
+from city_center.complaint.router import router as complaint_router
 from city_center.config import CityCenterSettings
+from city_center.supervision import flows as supervision_flows
+from city_center.supervision.router import router as supervision_router
 from govnet.citycenter.v1 import city_center_pb2_grpc
 from govnet_kit.runtime import Runtime
 from govnet_kit.web import build_app, session_router
@@ -30,6 +34,9 @@ def build(settings: CityCenterSettings) -> tuple[Runtime, FastAPI]:
     app.include_router(case_router)
     app.include_router(calendar_router)
     app.include_router(appointment_router)
+    app.include_router(supervision_router)
+    app.include_router(complaint_router)
+    app.include_router(appraisal_router)
     return runtime, app
 
 
@@ -49,5 +56,5 @@ async def serve(settings: CityCenterSettings) -> None:
             lambda s: city_center_pb2_grpc.add_CityCenterServiceServicer_to_server(servicer, s)
         ],
         public_methods=PUBLIC_METHODS,
-        tasks=[sweeper.run],
+        tasks=[sweeper.run, *supervision_flows.tasks(runtime)],
     )
