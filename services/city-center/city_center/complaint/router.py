@@ -89,12 +89,8 @@ async def queue(
     """The supervisors' queue, oldest first. Complaints naming no place are the city's."""
     scoped = scoped_place(supervisor, place)
     async with transaction(runtime.sessions) as session:
-        rows = await service.queue(session, status=status, place=place, limit=limit)
-        return [
-            await _full(session, c)
-            for c in rows
-            if not c.place_code or c.place_code.startswith(scoped)
-        ]
+        rows = await service.queue(session, status=status, place=scoped, limit=limit)
+        return [await _full(session, c) for c in rows]
 
 
 @router.get("/api/v1/supervision/complaints/{number}", response_model=ComplaintOut)

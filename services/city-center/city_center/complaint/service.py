@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -177,7 +177,8 @@ async def queue(
     if status:
         query = query.where(Complaint.status == status)
     if place:
-        query = query.where(Complaint.place_code.like(place + "%"))
+        # A complaint naming no place is the city's: every supervisor's queue shows it.
+        query = query.where(or_(Complaint.place_code == "", Complaint.place_code.like(place + "%")))
     return list((await session.scalars(query)).all())
 
 
