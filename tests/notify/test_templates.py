@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 
 from govnet.common.v1 import case_pb2
+from govnet_kit import lifecycle
 from govnet_kit.worktime import SHANGHAI
 from notify.notification import templates
 from notify.notification.template_texts import V1
@@ -120,3 +121,26 @@ def test_email_has_a_subject_and_a_footer_in_its_language():
     assert zh.subject == f"办件{CASE}未予批准" and "请勿直接回复" in zh.text
     assert en.subject == f"Case {CASE} refused" and "do not reply" in en.text
     assert "行政复议" in zh.text and "reconsideration" in en.text
+
+
+def test_every_step_a_case_can_take_has_its_own_words():
+    """No applicant reads the generic "status changed" for a step the lifecycle defines."""
+    before_a_case = {
+        case_pb2.CASE_STATUS_CONSULTED,
+        case_pb2.CASE_STATUS_REDIRECTED,
+        case_pb2.CASE_STATUS_INCOMPLETE,
+    }
+    for machine in lifecycle.MACHINES:
+        for status in machine.states() - before_a_case:
+            name = templates.template_name(status, has_deadline=True, has_document=True)
+            assert name != "updated", lifecycle.name(status)
+    text = templates.render(
+        status=case_pb2.CASE_STATUS_SUSPENDED,
+        channel="sms",
+        language="zh",
+        case_number="341102101201-20261128-0001",
+        tier=case_pb2.TIER_CITY,
+        deadline=None,
+        result_document_number="",
+    ).text
+    assert "补正" in text and "341102101201-20261128-0001" in text

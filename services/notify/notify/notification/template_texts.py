@@ -53,6 +53,22 @@ V1: dict[str, dict[str, str]] = {
         "zh": "您的办件{case_number}已撤回。",
         "en": "Your case {case_number} has been withdrawn.",
     },
+    "in_review": {
+        "zh": "您的办件{case_number}正在审查中。",
+        "en": "Your case {case_number} is being reviewed.",
+    },
+    "suspended": {
+        "zh": "您的办件{case_number}需要补正材料，办理时限暂停计算，请按受理点的通知补正。",
+        "en": "Your case {case_number} needs more materials; its time limit is paused until you supplement them where you applied.",
+    },
+    "replied": {
+        "zh": "您的办件{case_number}办理结果已领取。",
+        "en": "The result of your case {case_number} has been handed over.",
+    },
+    "closed": {
+        "zh": "您的办件{case_number}已办结。",
+        "en": "Your case {case_number} is closed.",
+    },
     # A status this version does not know yet: the recipient still hears that something changed.
     "updated": {
         "zh": "您的办件{case_number}办理状态已更新。",
@@ -107,6 +123,22 @@ SMS_V2: dict[str, dict[str, str]] = {
         "zh": "【政务服务】办件{case_number}已撤回。",
         "en": "Gov services: case {case_number} withdrawn.",
     },
+    "in_review": {
+        "zh": "【政务服务】办件{case_number}审查中。",
+        "en": "Gov services: case {case_number} is being reviewed.",
+    },
+    "suspended": {
+        "zh": "【政务服务】办件{case_number}需补正材料，时限暂停，请按受理点通知补正。",
+        "en": "Gov services: case {case_number} needs more materials; time limit paused until you supplement.",
+    },
+    "replied": {
+        "zh": "【政务服务】办件{case_number}办理结果已领取。",
+        "en": "Gov services: the result of case {case_number} was handed over.",
+    },
+    "closed": {
+        "zh": "【政务服务】办件{case_number}已办结。",
+        "en": "Gov services: case {case_number} closed.",
+    },
     "updated": {
         "zh": "【政务服务】办件{case_number}状态已更新。",
         "en": "Gov services: the status of case {case_number} has changed.",
@@ -138,6 +170,13 @@ EMAIL_V2_SUBJECTS: dict[str, dict[str, str]] = {
         "en": "Result of case {case_number} ready",
     },
     "withdrawn": {"zh": "办件{case_number}已撤回", "en": "Case {case_number} withdrawn"},
+    "in_review": {"zh": "办件{case_number}审查中", "en": "Case {case_number} in review"},
+    "suspended": {
+        "zh": "办件{case_number}需补正材料",
+        "en": "Case {case_number} needs more materials",
+    },
+    "replied": {"zh": "办件{case_number}结果已领取", "en": "Case {case_number} handed over"},
+    "closed": {"zh": "办件{case_number}已办结", "en": "Case {case_number} closed"},
     "updated": {"zh": "办件{case_number}状态更新", "en": "Case {case_number} updated"},
 }
 EMAIL_FOOTER = {

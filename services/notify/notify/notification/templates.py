@@ -65,6 +65,10 @@ _BY_STATUS = {
     S.CASE_STATUS_DEEMED_APPROVED: "deemed_approved",
     S.CASE_STATUS_REPLY_READY: "reply_ready",
     S.CASE_STATUS_WITHDRAWN: "withdrawn",
+    S.CASE_STATUS_IN_REVIEW: "in_review",
+    S.CASE_STATUS_SUSPENDED: "suspended",
+    S.CASE_STATUS_REPLIED: "replied",
+    S.CASE_STATUS_CLOSED: "closed",
 }
 
 OFFICES: dict[int, dict[str, str]] = {
