@@ -235,6 +235,31 @@ class Platform:
         self._procs[service] = self._spawn(service, [str(BIN / service), "serve"], service)
         self.wait_ready(timeout)
 
+    def kill_service(self, service: str) -> int | None:
+        """kill -9: no shutdown at all, as when a node dies (fault tests)."""
+        return self.stop_service(service, kill=True)
+
+    def stop_nats(self, *, kill: bool = False) -> int | None:
+        """Stop nats-server (SIGKILL with kill=True); its JetStream store stays on disk."""
+        proc = self._procs.pop("nats")
+        _terminate(proc, grace=0 if kill else STOP_GRACE_S)
+        return proc.returncode
+
+    def restart_nats(self, *, kill: bool = False, down_for: float = 0.0) -> None:
+        """Stop nats-server and start it again on the same port and store directory."""
+        self.stop_nats(kill=kill)
+        time.sleep(down_for)
+        self.start_nats()
+        # Back to the front of the start order, so that stop() still stops it last.
+        self._procs = {"nats": self._procs.pop("nats"), **self._procs}
+
+    def freeze(self, name: str) -> None:
+        """SIGSTOP a process ("nats" or a service): it holds its sockets but answers nothing."""
+        _killpg(self._procs[name].pid, signal.SIGSTOP)
+
+    def thaw(self, name: str) -> None:
+        _killpg(self._procs[name].pid, signal.SIGCONT)
+
     def dead(self) -> dict[str, int]:
         """Processes that have exited, with their exit codes."""
         return {n: p.returncode for n, p in self._procs.items() if p.poll() is not None}
@@ -295,6 +320,7 @@ def _terminate(proc: subprocess.Popen[bytes], *, grace: float) -> None:
     """Stop a process and everything in its group (it leads its own session)."""
     if proc.poll() is None:
         _killpg(proc.pid, signal.SIGTERM if grace > 0 else signal.SIGKILL)
+        _killpg(proc.pid, signal.SIGCONT)  # a frozen process (freeze()) must see the SIGTERM
         try:
             proc.wait(grace)
         except subprocess.TimeoutExpired:
