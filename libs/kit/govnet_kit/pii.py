@@ -167,9 +167,12 @@ def current() -> Keyring:
     return _keyring
 
 
-def configure_from(settings: ServiceSettings) -> Keyring:
+def configure_from(settings: ServiceSettings) -> Keyring | None:
     """The keyring a service's settings name. Without keys (never in prod, the settings refuse
-    it) the process keeps the keyring it has, or makes one for itself."""
+    it) the process keeps the keyring it has, or makes one for itself. A service that keeps no
+    personal data (identity) has no keys and gets none."""
+    if not isinstance(settings, PersonalDataSettings):
+        return _keyring
     active = _secret(settings, "pii_key")
     if active:
         lookup = _secret(settings, "pii_lookup_key")
@@ -340,7 +343,7 @@ __all__ = [
 Derive = Callable[[Keyring, Mapping[str, Any]], str]
 
 
-def migration_keyring(settings: ServiceSettings) -> Keyring:
+def migration_keyring(settings: ServiceSettings) -> Keyring | None:
     """The keyring a migration encrypts existing rows with: the service's own keys."""
     return configure_from(settings)
 
@@ -410,6 +413,9 @@ async def rotate_command(settings: ServiceSettings, package: str) -> int:
 
     importlib.import_module(f"{package}.models")  # registers every table
     keyring = configure_from(settings)
+    if keyring is None:
+        print("this service keeps no encrypted personal data")
+        return 0
     if keyring.ephemeral:
         print("no personal-data keys configured (PII_KEY, PII_LOOKUP_KEY): nothing to rotate to")
         return 2
