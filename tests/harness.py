@@ -198,7 +198,9 @@ def running_platform(
         extra_env=extra_env,
     )
     try:
-        platform.up()
+        # Generous: a busy 2-core runner takes a while to import five services; a healthy
+        # start is ready in seconds and never waits this long.
+        platform.up(timeout=240.0)
         yield platform
     finally:
         platform.stop()

@@ -170,3 +170,66 @@ def test_bad_input_is_a_clear_4xx(world):
         f"{village}/api/v1/applicant/session", json={"phone": OWN_PHONE, "code": "12ab"}
     )
     assert bad_code.status_code == 422
+
+
+ONLINE_PHONE = "13600000031"
+
+
+def test_an_applicant_applies_online_follows_the_record_and_withdraws(platform_pg, world):
+    """T1: online, for an item that allows it, reviewed like at the window; the applicant sees
+    every tier's steps and may withdraw before the decision (L3, L4)."""
+    village, client = world["village"], world["client"]
+    assert client.post(f"{village}/api/v1/applicant/code", json={"phone": ONLINE_PHONE}).is_success
+    code = sent_code(platform_pg, ONLINE_PHONE)
+    token = client.post(
+        f"{village}/api/v1/applicant/session", json={"phone": ONLINE_PHONE, "code": code}
+    ).json()["access_token"]
+    me = {"Authorization": f"Bearer {token}"}
+    person = journey.APPLICANT | {"name": "孙一", "phone": ONLINE_PHONE}
+
+    def online(item: str, codes, applicant=person):  # type: ignore[no-untyped-def]
+        return client.post(
+            f"{village}/api/v1/applicant/applications",
+            json={
+                "place_code": journey.VILLAGE,
+                "item_code": item,
+                "applicant": applicant,
+                "materials": [journey._material(c) for c in codes],
+            },
+            headers=me,
+        )
+
+    # The tree felling permit is applied for at the window only.
+    window_only = online(journey.ITEM, journey.ALL_MATERIALS)
+    assert window_only.status_code == 409 and window_only.json()["field"] == "item_code"
+    # Someone else's phone is refused.
+    other = online("GD-0001", [], journey.APPLICANT | {"phone": "13600000099"})
+    assert other.status_code == 403 and other.json()["field"] == "applicant.phone"
+    # Incomplete: the one-time notice, as at the window.
+    first = online("GD-0001", [])
+    assert first.status_code == 200 and first.json()["outcome"] == "incomplete"
+    missing = [m["code"] for m in first.json()["one_time_notice"]["missing"]]
+    slip = online("GD-0001", missing)
+    assert slip.status_code == 201, slip.text
+    number = slip.json()["acceptance_slip"]["case_number"]
+
+    def reached_town():  # type: ignore[no-untyped-def]
+        steps = client.get(f"{village}/api/v1/applicant/cases/{number}/record", headers=me)
+        seen = {(s["tier"], s["status"]) for s in steps.json()}
+        return seen if ("town", "received") in seen else None
+
+    seen = journey.until("the township's step in the applicant's record", reached_town, 60.0)
+    assert ("village", "accepted") in seen
+
+    asked = client.post(
+        f"{village}/api/v1/applicant/cases/{number}/withdrawal",
+        json={"reason": "不需要了"},
+        headers=me,
+    )
+    assert asked.status_code == 202, asked.text
+
+    def withdrawn():  # type: ignore[no-untyped-def]
+        case = client.get(f"{village}/api/v1/applicant/cases/{number}", headers=me).json()
+        return case if case["status"] == "CASE_STATUS_WITHDRAWN" else None
+
+    journey.until("the withdrawal confirmed from above", withdrawn, 60.0)

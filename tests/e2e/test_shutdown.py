@@ -55,7 +55,7 @@ def test_sigterm_during_an_application_completes_it_and_the_case_still_travels(p
         assert exit_code == 0  # a clean, ordered shutdown
         case_number = response.json()["acceptance_slip"]["case_number"]
     finally:
-        platform_pg.start_service("village-room")
+        platform_pg.start_service("village-room", timeout=240.0)
     # The transmit queued in the same transaction survives the restart and reaches the township.
     town_staff = journey.sign_in(client, town, "town.window", password)
     journey.until(

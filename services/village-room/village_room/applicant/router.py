@@ -10,6 +10,7 @@ from fastapi import APIRouter, Response
 
 from govnet.identity.v1 import identity_pb2, identity_pb2_grpc
 from govnet_kit.db import transaction
+from govnet_kit.errors import InvalidArgument, PermissionDenied
 from govnet_kit.grpcutil import domain_error
 from govnet_kit.web import CurrentPrincipal, CurrentRuntime, set_session_cookie
 from village_room.applicant import service
@@ -21,8 +22,8 @@ from village_room.applicant.schemas import (
 )
 from village_room.case import service as case_service
 from village_room.case import steps as case_steps
-from village_room.case.router import case_out, steps_out
-from village_room.case.schemas import CaseOut, StepOut, WithdrawalIn
+from village_room.case.router import application_out, calendar, case_out, materials_in, steps_out
+from village_room.case.schemas import ApplicationIn, ApplicationOut, CaseOut, StepOut, WithdrawalIn
 
 router = APIRouter(prefix="/api/v1/applicant", tags=["applicant"])
 
@@ -99,3 +100,38 @@ async def own_withdrawal(
         reply = await case_service.reply_of(session, case)
     runtime.committed()
     return case_out(case, reply)
+
+
+@router.post(
+    "/applications", response_model=ApplicationOut, responses={201: {"model": ApplicationOut}}
+)
+async def apply_online(
+    body: ApplicationIn, principal: CurrentPrincipal, runtime: CurrentRuntime, response: Response
+) -> ApplicationOut:
+    """T1: the applicant applies for themselves, for an item the catalog opens to online
+    applications, with the phone they signed in with; reviewed by the same rules as at the
+    window (one-time notice, slip)."""
+    signed_in = service.require_applicant(principal)
+    if service.subject_hash(body.applicant.phone) != signed_in:
+        raise PermissionDenied(
+            "apply with the phone number you signed in with",
+            message_zh="请使用登录时的手机号码申请",
+            field="applicant.phone",
+        )
+    if body.visit_id:
+        raise InvalidArgument(
+            "an online application has no visit", message_zh="网上申请无来访登记", field="visit_id"
+        )
+    async with transaction(runtime.sessions) as session:
+        outcome = await case_service.apply(
+            session,
+            place_code=body.place_code,
+            staff_id="",
+            item_code=body.item_code,
+            applicant=case_service.ApplicantData(**body.applicant.model_dump()),
+            materials=materials_in(body),
+            visit=None,
+            calendar=await calendar(session, runtime),
+            online=True,
+        )
+    return application_out(outcome, runtime, response)

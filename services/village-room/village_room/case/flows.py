@@ -21,6 +21,13 @@ CHANNELS = {
 }
 
 
+def _actor(case) -> str:  # type: ignore[no-untyped-def]
+    """Who acts for the case: the agent, or the applicant who applied online (by reference)."""
+    if case.agent_staff_id:
+        return f"staff:{case.agent_staff_id}"
+    return f"applicant:{case.applicant_id}@{case.place_code}"
+
+
 class Links:
     """The village's gRPC edges: up to its township, across to notify."""
 
@@ -37,7 +44,7 @@ class Links:
             town_hall_pb2.SubmitCaseRequest(transfer=transfer),
             metadata=await self._rt.service_tokens.metadata(
                 case_number=case_number,
-                acting_user=f"staff:{transfer.acting_staff_id}",
+                acting_user=_actor(case),
                 represented_party=transfer.applicant_ref,
             ),
             timeout=10.0,
@@ -57,12 +64,18 @@ class Links:
                         language=person.language,
                         address=person.phone,
                     ),
-                    # The staff member who applied as agent is told in the app.
-                    notify_pb2.Recipient(
-                        role=notify_pb2.RECIPIENT_ROLE_AGENT,
-                        channel=notify_pb2.CHANNEL_IN_APP,
-                        language="zh",
-                        address=f"staff:{case.agent_staff_id}",
+                    # The staff member who applied as agent is told in the app (none online).
+                    *(
+                        [
+                            notify_pb2.Recipient(
+                                role=notify_pb2.RECIPIENT_ROLE_AGENT,
+                                channel=notify_pb2.CHANNEL_IN_APP,
+                                language="zh",
+                                address=f"staff:{case.agent_staff_id}",
+                            )
+                        ]
+                        if case.agent_staff_id
+                        else []
                     ),
                 ],
             ),
@@ -99,7 +112,7 @@ class Links:
             ),
             metadata=await self._rt.service_tokens.metadata(
                 case_number=case.case_number,
-                acting_user=f"staff:{case.agent_staff_id}",
+                acting_user=_actor(case),
                 represented_party=f"applicant:{person.id}@{case.place_code}",
             ),
             timeout=15.0,
@@ -118,7 +131,7 @@ class Links:
                 acting_staff_id=case.agent_staff_id,
             ),
             metadata=await self._rt.service_tokens.metadata(
-                case_number=case_number, acting_user=f"staff:{case.agent_staff_id}"
+                case_number=case_number, acting_user=_actor(case)
             ),
             timeout=30.0,
         )

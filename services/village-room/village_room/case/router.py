@@ -78,18 +78,24 @@ async def apply(
             staff_id=principal.subject,
             item_code=body.item_code,
             applicant=case_service.ApplicantData(**body.applicant.model_dump()),
-            materials=[
-                case_service.MaterialData(
-                    code=m.code,
-                    filename=m.filename,
-                    content_type=m.content_type,
-                    content=m.content_base64,
-                )
-                for m in body.materials
-            ],
+            materials=materials_in(body),
             visit=visit,
             calendar=await calendar(session, runtime),
         )
+    return application_out(outcome, runtime, response)
+
+
+def materials_in(body: ApplicationIn) -> list[case_service.MaterialData]:
+    return [
+        case_service.MaterialData(
+            code=m.code, filename=m.filename, content_type=m.content_type, content=m.content_base64
+        )
+        for m in body.materials
+    ]
+
+
+def application_out(outcome: case_service.Outcome, runtime, response: Response) -> ApplicationOut:  # type: ignore[no-untyped-def]
+    """The redirect notice, the one-time notice or the acceptance slip (L1)."""
     item = outcome.item
     if outcome.kind == "redirected":
         where_zh = "、".join(TIER_ZH.get(t, t) for t in outcome.redirect_tiers)

@@ -144,8 +144,17 @@ async def apply(
     materials: list[MaterialData],
     visit: Visit | None,
     calendar: WorkCalendar,
+    online: bool = False,
 ) -> Outcome:
+    """`staff_id` applies as agent; with `online`, the applicant applies for themselves (T1)
+    and there is no agent."""
     item = await _item_for(session, item_code, visit)
+    if online and not item.online_application:
+        raise Conflict(
+            f"item {item.code} is applied for at a window, not online",
+            message_zh="该事项不支持网上申请，请到服务窗口办理",
+            field="item_code",
+        )
     if catalog_replica.handling_at(item, TIER) != catalog_pb2.HANDLING_AGENCY:
         tiers = [
             catalog_replica.TIER_NAMES[h.tier]
@@ -233,7 +242,7 @@ async def apply(
         action="case.accepted",
         case_number=case.case_number,
         subject_ref=f"applicant:{person.id}",
-        data={"item": item.code, "version": item.version, "as_agent": True},
+        data={"item": item.code, "version": item.version, "as_agent": not online},
     )
     await calls.enqueue(
         session, kind=REGISTER_RECIPIENTS, key=case.case_number, payload=case.case_number.encode()
