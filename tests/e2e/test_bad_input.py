@@ -37,8 +37,31 @@ def _visits(platform, headers) -> int:  # type: ignore[no-untyped-def]
         ({"applicant": {**APPLICANT, "phone": "not a phone"}}, ["body", "applicant", "phone"]),
         ({"place_code": "34110"}, ["body", "place_code"]),
         (
-            {"materials": [{"code": "application", "filename": "a.pdf", "content_base64": "%%%"}]},
+            {
+                "materials": [
+                    {
+                        "code": "application",
+                        "filename": "a.pdf",
+                        "content_type": "application/pdf",
+                        "content_base64": "%%%",
+                    }
+                ]
+            },
             ["body", "materials", 0, "content_base64"],
+        ),
+        (
+            # Only what the deciding tier can open and print: PDF, JPEG, PNG, TIFF.
+            {
+                "materials": [
+                    {
+                        "code": "application",
+                        "filename": "a.exe",
+                        "content_type": "application/x-msdownload",
+                        "content_base64": "eA==",
+                    }
+                ]
+            },
+            ["body", "materials", 0, "content_type"],
         ),
     ],
 )
@@ -80,6 +103,7 @@ def test_staff_cannot_apply_for_another_village(platform_pg):
             {
                 "code": "application",
                 "filename": "a.pdf",
+                "content_type": "application/pdf",
                 "content_base64": base64.b64encode(b"x").decode(),
             }
         ],
