@@ -263,3 +263,32 @@ async def test_withdrawal_before_the_decision_and_not_after(sessions):
     assert again == case_pb2.CASE_STATUS_WITHDRAWN
     with pytest.raises(Conflict):
         await _supplement(sessions, at(10, 8))
+
+
+async def test_a_full_process_agent_follows_the_case_across_departments(sessions):
+    center = Principal(subject="center-1", kind="staff", tier="city", place_code=CITY)
+    agent = Principal(
+        subject="agent-9", kind="staff", tier="city", place_code=CITY, department_code="center_desk"
+    )
+    assert not steps.may_see(agent, (await _fresh_case(sessions)))
+    with pytest.raises(PermissionDenied):  # another department cannot name one
+        async with transaction(sessions) as s:
+            await steps.assign_process_agent(
+                s, case=await _case(s), staff=OTHER_DEPT, agent_staff_id="agent-9", reason=""
+            )
+    async with transaction(sessions) as s:
+        case = await steps.assign_process_agent(
+            s, case=await _case(s), staff=center, agent_staff_id="agent-9", reason="重点项目"
+        )
+    assert case.process_agent_staff_id == "agent-9"
+    assert steps.may_see(agent, case)
+    async with sessions() as s:
+        followed = await case_service.list_cases(s, department_code=None, agent_staff_id="agent-9")
+        trail = [e.action for e in await audit.entries_for_case(s, NUMBER)]
+    assert [c.case_number for c in followed] == [NUMBER]
+    assert trail[-1] == "case.process_agent_assigned"
+
+
+async def _fresh_case(sessions):
+    async with sessions() as s:
+        return await case_service.get_case(s, NUMBER)

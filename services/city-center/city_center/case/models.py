@@ -32,6 +32,11 @@ class CityCase(Base):
     agent_staff_id: Mapped[str] = mapped_column(String(36), default="")
     # First-inquiry responsibility (L3): who took the case; they own it until they hand it on.
     owner_staff_id: Mapped[str] = mapped_column(String(36), default="", server_default="")
+    # A project approval's full-process agent (全程代理, L3): center staff who follow the case
+    # for the applicant from acceptance to the result, across departments.
+    process_agent_staff_id: Mapped[str] = mapped_column(
+        String(36), default="", server_default="", index=True
+    )
     # The clock (L2): stopped while suspended, with the working days it had left.
     suspended_at: Mapped[datetime | None]
     remaining_days: Mapped[int | None]

@@ -23,6 +23,7 @@ from city_center.case.schemas import (
     MeetingOut,
     OpinionIn,
     OpinionOut,
+    ProcessAgentIn,
     SuspendIn,
 )
 from govnet.common.v1 import case_pb2
@@ -52,6 +53,7 @@ def _case_out(case: CityCase) -> CaseOut:
         remaining_days=case.remaining_days,
         supplement_request=case.supplement_request,
         extended_days=case.extended_days,
+        process_agent_staff_id=case.process_agent_staff_id,
     )
 
 
@@ -72,8 +74,35 @@ async def get_case(
     principal.require_staff(tier="city")
     async with transaction(runtime.sessions) as session:
         case = await case_service.get_case(session, case_number)
-    if principal.department_code and case.department_code != principal.department_code:
+    if not steps.may_see(principal, case):
         raise PermissionDenied("another department's case", message_zh="非本部门办件")
+    return _case_out(case)
+
+
+@router.get("/my-agency-cases", response_model=list[CaseOut])
+async def my_agency_cases(principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[CaseOut]:
+    """The cases this staff member follows as full-process agent, across departments."""
+    principal.require_staff(tier="city")
+    async with transaction(runtime.sessions) as session:
+        cases = await case_service.list_cases(
+            session, department_code=None, agent_staff_id=principal.subject
+        )
+    return [_case_out(c) for c in cases]
+
+
+@router.put("/cases/{case_number}/process-agent", response_model=CaseOut)
+async def assign_process_agent(
+    case_number: str, body: ProcessAgentIn, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> CaseOut:
+    async with transaction(runtime.sessions) as session:
+        case = await steps.locked_case(session, case_number)
+        await steps.assign_process_agent(
+            session,
+            case=case,
+            staff=principal,
+            agent_staff_id=body.agent_staff_id,
+            reason=body.reason,
+        )
     return _case_out(case)
 
 

@@ -24,6 +24,7 @@ class CaseOut(BaseModel):
     remaining_days: int | None = None
     supplement_request: dict[str, Any] | None = None
     extended_days: int = 0
+    process_agent_staff_id: str = ""
 
 
 class SuspendIn(BaseModel):
@@ -99,3 +100,8 @@ class MeetingOut(BaseModel):
     closed_at: datetime | None
     outcome: str
     opinions: list[OpinionOut]
+
+
+class ProcessAgentIn(BaseModel):
+    agent_staff_id: str = Field(min_length=1, max_length=36)
+    reason: str = Field(default="", max_length=500)

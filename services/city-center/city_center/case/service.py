@@ -107,10 +107,14 @@ async def get_case(session: AsyncSession, case_number: str) -> CityCase:
     return case
 
 
-async def list_cases(session: AsyncSession, *, department_code: str | None) -> list[CityCase]:
+async def list_cases(
+    session: AsyncSession, *, department_code: str | None, agent_staff_id: str | None = None
+) -> list[CityCase]:
     query = select(CityCase).order_by(CityCase.deadline)
     if department_code:
         query = query.where(CityCase.department_code == department_code)
+    if agent_staff_id:
+        query = query.where(CityCase.process_agent_staff_id == agent_staff_id)
     return list((await session.scalars(query.limit(200))).all())
 
 

@@ -315,3 +315,46 @@ def state_message(case: CityCase) -> case_pb2.CaseState:
             )
         )
     return state
+
+
+async def assign_process_agent(
+    session: AsyncSession, *, case: CityCase, staff: Principal, agent_staff_id: str, reason: str
+) -> CityCase:
+    """Center staff (no department) or the case's department name the full-process agent of a
+    project approval; the agent follows it across departments (L3)."""
+    staff.require_staff(tier="city")
+    if staff.department_code and staff.department_code != case.department_code:
+        raise PermissionDenied(
+            "only the center or the case's department names its agent",
+            message_zh="仅服务中心或本事项所属部门可以指定全程代理人",
+        )
+    if not agent_staff_id.strip():
+        raise InvalidArgument(
+            "name the agent", message_zh="请指定全程代理人", field="agent_staff_id"
+        )
+    if case.status in lifecycle.DECIDED or case.status in (
+        case_pb2.CASE_STATUS_WITHDRAWN,
+        case_pb2.CASE_STATUS_CLOSED,
+    ):
+        raise Conflict(
+            "the case is finished; no agent to name", message_zh="办件已办结，无需指定代理人"
+        )
+    previous = case.process_agent_staff_id
+    case.process_agent_staff_id = agent_staff_id
+    await audit.append(
+        session,
+        actor=f"staff:{staff.subject}",
+        action="case.process_agent_assigned",
+        case_number=case.case_number,
+        data={"agent": agent_staff_id, "previous": previous, "reason": reason},
+    )
+    return case
+
+
+def may_see(staff: Principal, case: CityCase) -> bool:
+    """The case's department, the center (no department), or its full-process agent."""
+    return (
+        not staff.department_code
+        or staff.department_code == case.department_code
+        or (bool(case.process_agent_staff_id) and staff.subject == case.process_agent_staff_id)
+    )
