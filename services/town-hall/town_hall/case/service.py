@@ -14,7 +14,7 @@ from govnet.common.v1 import case_pb2
 from govnet.events.v1 import events_pb2
 from govnet_kit import audit, calls, catalog_replica, lifecycle
 from govnet_kit.cases import emit_status, from_ts, ts, validate_transfer
-from govnet_kit.errors import Conflict, InvalidArgument, NotFound
+from govnet_kit.errors import Conflict, InvalidArgument, NotFound, Unavailable
 from town_hall.case import timers, windows
 from town_hall.case.models import TownCase, TownCaseMaterial, TownDecision
 
@@ -62,9 +62,12 @@ async def receive(
         return existing, False
     item = await catalog_replica.version(session, transfer.item_code, transfer.item_version)
     if item is None:
-        raise InvalidArgument(
-            f"item {transfer.item_code} v{transfer.item_version} is not in the catalog",
-            message_zh="目录中无此事项版本",
+        # The catalog comes down by stream: a version the village has and this hall has not is
+        # on its way. UNAVAILABLE keeps the sender retrying (govnet_kit.calls), not refused.
+        raise Unavailable(
+            f"item {transfer.item_code} v{transfer.item_version} is not in this hall's copy "
+            "of the catalog yet; ask again shortly",
+            message_zh="本级目录副本中尚无此事项版本，请稍后再试",
             field="transfer.item_code",
         )
     if catalog_replica.handling_at(item, TIER) == catalog_pb2.HANDLING_UNSPECIFIED:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from govnet.common.v1 import case_pb2
 from govnet.townhall.v1 import town_hall_pb2, town_hall_pb2_grpc
 from govnet_kit.db import transaction
-from govnet_kit.errors import Conflict, InvalidArgument
+from govnet_kit.errors import InvalidArgument, Unavailable
 from govnet_kit.grpcutil import current_principal
 from govnet_kit.runtime import Runtime
 from govnet_kit.worktime import WorkCalendar
@@ -83,7 +83,9 @@ class TownHallServicer(town_hall_pb2_grpc.TownHallServiceServicer):
                 self._rt.committed()
                 return town_hall_pb2.WithdrawCaseResponse(status=status)
             if case.status == case_pb2.CASE_STATUS_RECEIVED:
-                raise Conflict(
+                # Transient, not a refusal: UNAVAILABLE keeps the village's pending call
+                # retrying (govnet_kit.calls), where FAILED_PRECONDITION would stop it.
+                raise Unavailable(
                     "the case is still on its way to the city; ask again shortly",
                     message_zh="办件正在上报市级，请稍后再试",
                 )
