@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
     from govnet_kit.consumer import DurableConsumer
+    from govnet_kit.retention import CaseRetention
 
 S = TypeVar("S", bound=ServiceSettings)
 
@@ -34,9 +35,11 @@ def run_cli(
         [S, async_sessionmaker[AsyncSession]], Sequence[DurableConsumer]
     ]
     | None = None,
+    retention: Callable[[], CaseRetention] | None = None,
 ) -> None:
     """`dead_letter_consumers` builds the service's consumers that store dead letters in
-    `govnet_kit.dead_letters` (for replay); given, the `dead-letters` commands are added."""
+    `govnet_kit.dead_letters` (for replay); given, the `dead-letters` commands are added.
+    `retention` names the service's cases for the expiry job (`retention run`)."""
     parser = argparse.ArgumentParser(prog=prog)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="wait for the database, then apply migrations")
@@ -48,6 +51,10 @@ def run_cli(
         from govnet_kit import dead_letters
 
         dead_letters.add_commands(sub)
+    if retention is not None:
+        from govnet_kit import retention as retention_job
+
+        retention_job.add_commands(sub)
     audit_cli.add_commands(sub)
     args = parser.parse_args()
     s = settings()
@@ -62,6 +69,10 @@ def run_cli(
         from govnet_kit.pii import rotate_command
 
         raise SystemExit(asyncio.run(rotate_command(s, package_dir.name)))
+    elif args.command == "retention" and retention is not None:
+        from govnet_kit import retention as retention_job
+
+        raise SystemExit(asyncio.run(retention_job.run_command(args, s, retention())))  # type: ignore[arg-type]
     elif args.command == "audit":
         raise SystemExit(asyncio.run(audit_cli.run_command(s.database_url)))
     elif args.command == "dead-letters" and dead_letter_consumers is not None:

@@ -64,6 +64,9 @@ log = logging.getLogger(__name__)
 
 PREFIX = "gv1"
 MIN_SECRET = 32
+# What an erased value reads as and is stored as, in the clear (govnet_kit.retention): a fixed
+# marker that no ciphertext can be, so the database shows the value is gone, not hidden.
+ERASED = "[erased]"
 _SPLIT = re.compile(r"[\s,]+")
 
 
@@ -233,13 +236,13 @@ class Encrypted(TypeDecorator[str]):
         self.context = context
 
     def process_bind_param(self, value: Any, dialect: Any) -> str | None:
-        if value is None:
-            return None
+        if value is None or value == ERASED:
+            return value
         return current().encrypt(str(value), context=self.context)
 
     def process_result_value(self, value: Any, dialect: Any) -> str | None:
-        if value is None:
-            return None
+        if value is None or value == ERASED:
+            return value
         return current().decrypt(value, context=self.context)
 
     def __repr__(self) -> str:  # what Alembic's autogenerate would render
@@ -282,7 +285,7 @@ async def reencrypt(
         pk = list(table.primary_key.columns)
         for col in cols:
             raw = type_coerce(col, Text)
-            stale = and_(raw.is_not(None), not_(raw.like(active)))
+            stale = and_(raw.is_not(None), raw != ERASED, not_(raw.like(active)))
             name = f"{table.name}.{col.name}"
             report.rewritten[name] = 0
             while True:
@@ -313,7 +316,7 @@ async def stale_counts(session: AsyncSession, metadata: Any) -> dict[str, int]:
             count = await session.scalar(
                 select(func.count())
                 .select_from(table)
-                .where(raw.is_not(None), not_(raw.like(active)))
+                .where(raw.is_not(None), raw != ERASED, not_(raw.like(active)))
             )
             out[f"{table.name}.{col.name}"] = int(count or 0)
     return out
@@ -324,6 +327,7 @@ def contexts(metadata: Any) -> Sequence[str]:
 
 
 __all__ = [
+    "ERASED",
     "Encrypted",
     "Keyring",
     "UnreadableCiphertext",

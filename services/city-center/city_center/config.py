@@ -4,9 +4,10 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from govnet_kit.pii import PersonalDataSettings
+from govnet_kit.retention import RetentionSettings
 
 
-class CityCenterSettings(PersonalDataSettings):
+class CityCenterSettings(PersonalDataSettings, RetentionSettings):
     model_config = SettingsConfigDict(env_prefix="CITY_CENTER_", extra="ignore")
 
     service_name: str = "city-center"

@@ -3,9 +3,10 @@ from functools import lru_cache
 from pydantic_settings import SettingsConfigDict
 
 from govnet_kit.pii import PersonalDataSettings
+from govnet_kit.retention import RetentionSettings
 
 
-class TownHallSettings(PersonalDataSettings):
+class TownHallSettings(PersonalDataSettings, RetentionSettings):
     model_config = SettingsConfigDict(env_prefix="TOWN_HALL_", extra="ignore")
 
     service_name: str = "town-hall"

@@ -1,5 +1,7 @@
-"""`village-room migrate | serve | dead-letters list [--all] | dead-letters replay <id>`."""
+"""`village-room migrate | serve | dead-letters list [--all] | dead-letters replay <id> |
+retention run [--now ISO]`."""
 
+import sys
 from pathlib import Path
 
 from govnet_kit.cli import run_cli
@@ -14,7 +16,17 @@ def _consumers(settings: VillageRoomSettings, sessions):  # type: ignore[no-unty
     return consumers(NatsLink(settings.nats_url), sessions)
 
 
+def _retention():  # type: ignore[no-untyped-def]
+    from village_room.privacy.retention import SPEC
+
+    return SPEC
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["outbox"]:  # `village-room outbox list [--place CODE] [--needs-fixing]`
+        from village_room.outbox.cli import run
+
+        raise SystemExit(run(sys.argv[2:], get_settings().database_url))
     from village_room.main import serve
 
     run_cli(
@@ -23,6 +35,7 @@ def main() -> None:
         settings=get_settings,
         serve=serve,
         dead_letter_consumers=_consumers,
+        retention=_retention,
     )
 
 

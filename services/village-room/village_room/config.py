@@ -6,9 +6,10 @@ from pydantic import SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from govnet_kit.pii import PersonalDataSettings
+from govnet_kit.retention import RetentionSettings
 
 
-class VillageRoomSettings(PersonalDataSettings):
+class VillageRoomSettings(PersonalDataSettings, RetentionSettings):
     model_config = SettingsConfigDict(env_prefix="VILLAGE_ROOM_", extra="ignore")
 
     service_name: str = "village-room"

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from govnet.villageroom.v1 import village_room_pb2_grpc
-from govnet_kit import catalog_replica, dead_letters
+from govnet_kit import catalog_replica, dead_letters, retention
 from govnet_kit.consumer import DurableConsumer
 from govnet_kit.messaging import CASE_STREAM, CATALOG_STREAM, NatsLink
 from govnet_kit.ratelimit import FailureLimiter
@@ -28,6 +28,7 @@ from village_room.development.router import router as development_router
 from village_room.fee.router import router as fee_router
 from village_room.privacy.router import router as privacy_router
 from village_room.mediation.router import router as mediation_router
+from village_room.privacy.retention import SPEC as RETENTION
 from village_room.privacy.router import router as privacy_router
 from village_room.proposal.router import router as proposal_router
 from village_room.room.router import router as room_router
@@ -112,6 +113,10 @@ async def serve(settings: VillageRoomSettings) -> None:
         ],
         public_methods=PUBLIC_METHODS,
         tasks=[
-            c.run for c in consumers(runtime.nats, runtime.sessions, after_commit=runtime.committed)
+            *(
+                c.run
+                for c in consumers(runtime.nats, runtime.sessions, after_commit=runtime.committed)
+            ),
+            *retention.tasks(settings, runtime.sessions, RETENTION),
         ],
     )

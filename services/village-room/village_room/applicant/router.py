@@ -4,6 +4,7 @@ then read their own cases. The code and session routes are public on purpose."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import grpc
 from fastapi import APIRouter, Response
@@ -13,7 +14,7 @@ from govnet_kit.db import transaction
 from govnet_kit.errors import InvalidArgument, PermissionDenied
 from govnet_kit.grpcutil import domain_error
 from govnet_kit.web import CurrentPrincipal, CurrentRuntime, set_session_cookie
-from village_room.applicant import service
+from village_room.applicant import export, service
 from village_room.applicant.schemas import (
     ApplicantSessionIn,
     ApplicantSessionOut,
@@ -59,6 +60,13 @@ async def sign_in(
     return ApplicantSessionOut(
         access_token=resp.access_token, expires_at=datetime.fromtimestamp(expires, UTC)
     )
+
+
+@router.get("/export")
+async def export_own_data(principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict[str, Any]:
+    """Everything the village keeps about the signed-in applicant, decrypted (PIPL); audited."""
+    async with transaction(runtime.sessions) as session:
+        return await export.export(session, principal=principal)
 
 
 @router.get("/cases", response_model=list[CaseOut])
