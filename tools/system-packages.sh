@@ -1,8 +1,10 @@
 #!/bin/sh
 # The Debian packages the test suite needs: PostgreSQL (the real database of the integration
-# tests). As root, install and start them; otherwise say what to install.
+# tests), Chromium and a CJK font (the browser tests of the web pages, driven by Playwright
+# with Debian's browser, never a downloaded one). As root, install and start them; otherwise
+# say what to install. Safe to run again: it installs only what is missing.
 set -e
-PACKAGES="postgresql"
+PACKAGES="postgresql chromium fonts-wqy-microhei"
 missing=""
 for p in $PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
