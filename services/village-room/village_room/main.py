@@ -28,6 +28,7 @@ from village_room.development.router import router as development_router
 from village_room.fee.router import router as fee_router
 from village_room.privacy.router import router as privacy_router
 from village_room.mediation.router import router as mediation_router
+from village_room.outbox.router import router as outbox_router
 from village_room.privacy.retention import SPEC as RETENTION
 from village_room.privacy.router import router as privacy_router
 from village_room.proposal.router import router as proposal_router
@@ -70,6 +71,7 @@ def build(settings: VillageRoomSettings) -> tuple[Runtime, FastAPI]:
     app.include_router(development_router)
     app.include_router(proposal_router)
     app.include_router(assessment_router)
+    app.include_router(outbox_router)
     return runtime, app
 
 

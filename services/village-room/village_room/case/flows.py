@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from govnet.common.v1 import case_pb2
 from govnet.events.v1 import events_pb2
 from govnet.notify.v1 import notify_pb2, notify_pb2_grpc
 from govnet.townhall.v1 import town_hall_pb2, town_hall_pb2_grpc
 from govnet_kit.calls import CallHandler
 from govnet_kit.consumer import Event
+from govnet_kit.errors import Unavailable
 from govnet_kit.runtime import Runtime
 from village_room.case import service as case_service
 from village_room.case import steps as case_steps
@@ -103,6 +105,13 @@ class Links:
 
     async def withdraw(self, session: AsyncSession, payload: bytes) -> None:
         case = await case_service.get_case(session, payload.decode())
+        if case.status == case_pb2.CASE_STATUS_ACCEPTED:
+            # Not at the township yet (its transmission waits too): the township would answer
+            # NOT_FOUND, a refusal. Retried until the transmission has gone first.
+            raise Unavailable(
+                "the case is not at the township yet; the withdrawal follows its transmission",
+                message_zh="办件尚未报送乡镇，撤回将在报送后发出",
+            )
         person = await case_service.applicant_of(session, case)
         resp = await self.town.WithdrawCase(
             town_hall_pb2.WithdrawCaseRequest(
