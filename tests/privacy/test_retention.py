@@ -14,12 +14,17 @@ import pytest_asyncio
 from sqlalchemy import select, text
 
 import village_room.models  # noqa: F401 - registers the service's tables
+from city_center.case.models import CaseMaterial, CityCase
+from city_center.case.retention import SPEC as CITY
 from city_center.seed import TREE_FELLING_PERMIT
 from govnet.common.v1 import case_pb2
 from govnet_kit import audit, catalog_replica, pii, retention
 from govnet_kit.db import new_id, transaction, utcnow
 from govnet_kit.worktime import WorkCalendar
+from tests.dbkit import fresh_sessions
 from tests.village_room.roomkit import room_app, token
+from town_hall.case.models import TownCase, TownCaseMaterial
+from town_hall.case.retention import SPEC as TOWN
 from village_room.applicant.service import subject_hash
 from village_room.case import service as case_service
 from village_room.case.models import (
@@ -314,3 +319,117 @@ async def test_export_is_the_persons_own_data_and_is_audited(app):
     after = (await client.get("/api/v1/applicant/export", headers=_applicant(OLD[2]))).json()
     # The erased row no longer carries the phone's hash: it is not theirs to find any more.
     assert {a["id"] for a in after["applicants"]} == {mine[1].applicant_id}
+
+
+# -- the township and the city: the same job on their cases ---------------------------------
+
+
+def _upper_rows(status: int, number: str) -> tuple[TownCase, CityCase]:
+    when = utcnow()
+    common = dict(
+        case_number=number,
+        origin_place_code=VILLAGE,
+        item_code=TREE_FELLING_PERMIT.code,
+        item_version=1,
+        department_code="forestry",
+        status=status,
+        applicant_name=OLD[0],
+        applicant_id_number=OLD[1],
+        accepted_at=when,
+        deadline=when,
+    )
+    return (
+        TownCase(query_code="ABCDEFGH", township_code="341102101000", **common),
+        CityCase(sender_place_code="341102101000", **common),
+    )
+
+
+async def test_township_and_city_cases_anonymised_with_their_chains_verifying(tmp_path):
+    decided, waiting, walk_in = (f"{VILLAGE}-20261128-000{i}" for i in (1, 2, 3))
+    async with fresh_sessions("postgresql", tmp_path) as sessions:
+        async with transaction(sessions) as s:
+            rows = [
+                *_upper_rows(case_pb2.CASE_STATUS_APPROVED, decided),
+                *_upper_rows(case_pb2.CASE_STATUS_PENDING_DECISION, waiting),
+            ]
+            town_walk_in, _ = _upper_rows(case_pb2.CASE_STATUS_APPROVED, walk_in)
+            town_walk_in.walk_in = True  # decided here, not handed over yet: not over
+            s.add_all([*rows, town_walk_in])
+            await s.flush()
+            for r in rows[:2]:
+                model = TownCaseMaterial if isinstance(r, TownCase) else CaseMaterial
+                s.add(
+                    model(
+                        case_id=r.id,
+                        code="id_card",
+                        filename=f"{OLD[0]}.pdf",
+                        content_type="application/pdf",
+                        sha256="0" * 64,
+                        content=OLD[1].encode(),
+                    )
+                )
+            for number in (decided, waiting, walk_in):
+                await audit.append(
+                    s, actor="staff:t", action="case.decided", case_number=number, at=T0
+                )
+        for spec, model in ((TOWN, TownCase), (CITY, CityCase)):
+            report = await retention.run(sessions, spec, PERIODS, now=T0 + timedelta(days=3651))
+            assert report.anonymised == [decided], spec.service
+            raw = {
+                r["case_number"]: r
+                for r in await _raw(
+                    sessions,
+                    f"SELECT case_number, applicant_name, applicant_id_number "
+                    f"FROM {model.__tablename__}",
+                )
+            }
+            assert (
+                raw[decided]["applicant_name"]
+                == raw[decided]["applicant_id_number"]
+                == (pii.ERASED)
+            )
+            for other in (waiting, walk_in):
+                if other in raw:
+                    assert raw[other]["applicant_name"].startswith("gv1:")
+            again = await retention.run(sessions, spec, PERIODS, now=T0 + timedelta(days=3651))
+            assert again.anonymised == [] and again.materials == 0
+        sizes = await _raw(
+            sessions,
+            "SELECT length(content) AS n FROM town_case_material UNION ALL "
+            "SELECT length(content) FROM city_case_material",
+        )
+        assert [r["n"] for r in sizes] == [0, 0]
+        chain = await _verify(sessions)
+        assert chain.ok and chain.entries == 3 + 2  # one entry per service and case done
+
+
+def test_the_command_runs_the_job_with_a_given_now(tmp_path):
+    """`town-hall retention run --now ...` on an empty database: the counts, exit 0."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "t.db"
+    env = {
+        **__import__("os").environ,
+        "TOWN_HALL_DATABASE_URL": f"sqlite+aiosqlite:///{db}",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "town_hall.cli", "migrate"], env=env, check=True, timeout=120
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "town_hall.cli",
+            "retention",
+            "run",
+            "--now",
+            "2040-01-01T00:00:00+08:00",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "0 case(s) anonymised" in done.stdout

@@ -133,6 +133,9 @@ class CaseRetention:
     material: Any  # the material model: case_id, content, filename
     personal: Sequence[Personal]
     subject_ref: Callable[[Any], str | None] = lambda case: None
+    # When the status alone does not say the case is over here: a condition on the case model
+    # used instead of `closed_statuses` (e.g. decided above, or handed over at this window).
+    over: Callable[[], ColumnElement[bool]] | None = None
 
 
 @dataclass
@@ -205,7 +208,7 @@ async def _due(
     stmt = (
         select(c)
         .where(
-            c.status.in_(list(spec.closed_statuses)),
+            spec.over() if spec.over is not None else c.status.in_(list(spec.closed_statuses)),
             periods.due(c.item_code, closed, now, attachments=attachments),
             pending,
         )

@@ -5,6 +5,12 @@ from city_center.config import get_settings
 from govnet_kit.cli import run_cli
 
 
+def _retention():  # type: ignore[no-untyped-def]
+    from city_center.case.retention import SPEC
+
+    return SPEC
+
+
 def main() -> None:
     from city_center.catalog import cli as catalog_cli
 
@@ -21,6 +27,7 @@ def main() -> None:
         settings=get_settings,
         serve=serve,
         seed_demo=seed_demo,
+        retention=_retention,
     )
 
 

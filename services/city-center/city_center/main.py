@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from city_center.appointment.router import router as appointment_router
 from city_center.appraisal.router import router as appraisal_router
 from city_center.case.deemed import Sweeper
+from city_center.case.retention import SPEC as RETENTION
 from city_center.case.router import router as case_router
 from city_center.case.servicer import PUBLIC_METHODS, CityCenterServicer
 from city_center.catalog.admin_router import router as catalog_admin_router
@@ -17,6 +18,7 @@ from city_center.config import CityCenterSettings
 from city_center.supervision import flows as supervision_flows
 from city_center.supervision.router import router as supervision_router
 from govnet.citycenter.v1 import city_center_pb2_grpc
+from govnet_kit import retention
 from govnet_kit.runtime import Runtime
 from govnet_kit.web import build_app, session_router
 
@@ -56,5 +58,9 @@ async def serve(settings: CityCenterSettings) -> None:
             lambda s: city_center_pb2_grpc.add_CityCenterServiceServicer_to_server(servicer, s)
         ],
         public_methods=PUBLIC_METHODS,
-        tasks=[sweeper.run, *supervision_flows.tasks(runtime)],
+        tasks=[
+            sweeper.run,
+            *supervision_flows.tasks(runtime),
+            *retention.tasks(settings, runtime.sessions, RETENTION),
+        ],
     )

@@ -1,4 +1,5 @@
-"""`town-hall migrate | serve | dead-letters list [--all] | dead-letters replay <id>`."""
+"""`town-hall migrate | serve | dead-letters list [--all] | dead-letters replay <id> |
+retention run [--now ISO]`."""
 
 from pathlib import Path
 
@@ -14,6 +15,12 @@ def _consumers(settings: TownHallSettings, sessions):  # type: ignore[no-untyped
     return consumers(NatsLink(settings.nats_url), sessions)
 
 
+def _retention():  # type: ignore[no-untyped-def]
+    from town_hall.case.retention import SPEC
+
+    return SPEC
+
+
 def main() -> None:
     from town_hall.main import serve
 
@@ -23,6 +30,7 @@ def main() -> None:
         settings=get_settings,
         serve=serve,
         dead_letter_consumers=_consumers,
+        retention=_retention,
     )
 
 

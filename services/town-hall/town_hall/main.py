@@ -8,13 +8,14 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from govnet.townhall.v1 import town_hall_pb2_grpc
-from govnet_kit import catalog_replica, dead_letters
+from govnet_kit import catalog_replica, dead_letters, retention
 from govnet_kit.consumer import DurableConsumer
 from govnet_kit.messaging import CASE_STREAM, CATALOG_STREAM, NatsLink
 from govnet_kit.runtime import Runtime
 from govnet_kit.web import build_app, session_router
 from town_hall.case.deemed import Sweeper
 from town_hall.case.flows import CityLink, handle_city_status
+from town_hall.case.retention import SPEC as RETENTION
 from town_hall.case.router import router as case_router
 from town_hall.case.servicer import TownHallServicer
 from town_hall.config import TownHallSettings
@@ -82,5 +83,6 @@ async def serve(settings: TownHallSettings) -> None:
                 for c in consumers(runtime.nats, runtime.sessions, after_commit=runtime.committed)
             ),
             sweeper.run,
+            *retention.tasks(settings, runtime.sessions, RETENTION),
         ],
     )
