@@ -35,6 +35,7 @@ from village_room.proposal.router import router as proposal_router
 from village_room.room.router import router as room_router
 from village_room.roster.router import router as roster_router
 from village_room.visit.router import router as visit_router
+from village_room.web.router import router as web_router
 from village_room.welfare.router import router as welfare_router
 
 
@@ -71,6 +72,7 @@ def build(settings: VillageRoomSettings) -> tuple[Runtime, FastAPI]:
     app.include_router(development_router)
     app.include_router(proposal_router)
     app.include_router(assessment_router)
+    app.include_router(web_router)
     app.include_router(outbox_router)
     return runtime, app
 

@@ -1,0 +1,144 @@
+"""The duty console's sign-in and today's page: the visit register and the latest cases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query, Request, Response
+from pydantic import ValidationError
+
+from govnet_kit import pages
+from govnet_kit.auth import Principal
+from govnet_kit.db import transaction, utcnow
+from govnet_kit.errors import DomainError
+from govnet_kit.web import get_runtime
+from village_room.visit import service as visit_service
+from village_room.visit.models import OUTCOMES_ZH
+from village_room.visit.schemas import VisitIn
+from village_room.web import service as web_service
+from village_room.web.common import OUTCOMES_EN, PAGES, status_label
+
+router = PAGES.router()
+
+
+@router.get("/")
+async def home(request: Request) -> Response:
+    return PAGES.redirect(request, "/duty")
+
+
+@router.get("/duty/sign-in")
+async def sign_in_form(request: Request, next: str = "/duty") -> Response:
+    return PAGES.render(request, "sign_in.html", {"next": _safe_next(next)})
+
+
+def _safe_next(target: str) -> str:
+    """Only a path of this service: a sign-in link must never send anyone elsewhere."""
+    return target if target.startswith("/") and not target.startswith("//") else "/duty"
+
+
+@router.post("/duty/sign-in")
+async def sign_in(request: Request) -> Response:
+    form = await pages.form_data(request)
+    username, password = str(form.get("username", "")), str(form.get("password", ""))
+    target = _safe_next(str(form.get("next", "/duty")))
+    errors = pages.FormErrors()
+    if not username:
+        errors.add("username", "请填写用户名", "enter your user name")
+    if not password:
+        errors.add("password", "请填写密码", "enter your password")
+    if not errors:
+        response = PAGES.redirect(request, target)
+        try:
+            await pages.staff_sign_in(
+                get_runtime(request), response, username=username, password=password
+            )
+            return response
+        except DomainError as exc:
+            errors = pages.FormErrors.from_domain(exc, rename={"": "password"})
+    return PAGES.render(
+        request,
+        "sign_in.html",
+        {"next": target, "errors": errors, "values": {"username": username}},
+        status_code=422,
+    )
+
+
+@router.post("/duty/sign-out")
+async def sign_out(request: Request) -> Response:
+    await pages.form_data(request)
+    return pages.sign_out(PAGES.redirect(request, "/duty/sign-in"))
+
+
+async def _today(
+    request: Request,
+    principal: Principal,
+    *,
+    errors: pages.FormErrors | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    runtime = get_runtime(request)
+    async with transaction(runtime.sessions) as session:
+        visits = await web_service.visits_today(
+            session, place_code=principal.place_code, now=utcnow()
+        )
+        cases = await web_service.recent_cases(session, place_code=principal.place_code)
+    lang = pages.language(request)
+    return PAGES.render(
+        request,
+        "today.html",
+        {
+            "visits": visits,
+            "outcomes": OUTCOMES_ZH if lang == "zh" else OUTCOMES_EN,
+            "cases": [(c, status_label(c.status, lang)) for c in cases],
+            "errors": errors or pages.FormErrors(),
+            "values": values or {},
+            "flash": request.query_params.get("done") and _flash(request),
+        },
+        status_code=422 if errors else 200,
+        principal=principal,
+    )
+
+
+def _flash(request: Request) -> str:
+    done = request.query_params.get("done", "")
+    zh, en = {
+        "visit": ("来访已登记。", "Visit registered."),
+        "handed": ("已发放。", "Handed over."),
+    }.get(done, ("", ""))
+    return zh if pages.language(request) == "zh" else en
+
+
+@router.get("/duty")
+async def today(request: Request) -> Response:
+    return await _today(request, await PAGES.staff(request))
+
+
+@router.post("/duty/visits")
+async def register_visit(request: Request) -> Response:
+    principal = await PAGES.staff(request)
+    principal.require_staff(tier="village")
+    form = await pages.form_data(request)
+    topic = str(form.get("topic", "")).strip()
+    try:
+        body = VisitIn(place_code=principal.place_code, topic=topic)
+    except ValidationError as exc:
+        return await _today(
+            request,
+            principal,
+            errors=pages.FormErrors.from_validation(exc),
+            values={"topic": topic},
+        )
+    runtime = get_runtime(request)
+    async with transaction(runtime.sessions) as session:
+        await visit_service.register(
+            session, place_code=body.place_code, staff_id=principal.subject, topic=body.topic
+        )
+    return PAGES.redirect(request, "/duty?done=visit")
+
+
+@router.get("/duty/cases")
+async def open_case(
+    request: Request, number: Annotated[str, Query(max_length=40)] = ""
+) -> Response:
+    await PAGES.staff(request)
+    return PAGES.redirect(request, f"/duty/cases/{number.strip()}" if number.strip() else "/duty")

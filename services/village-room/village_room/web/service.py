@@ -1,0 +1,56 @@
+"""The reads the duty console needs beyond the JSON API's: the notice, the slip's item, today."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from govnet.catalog.v1 import catalog_pb2
+from govnet_kit import catalog_replica
+from govnet_kit.errors import NotFound
+from govnet_kit.worktime import SHANGHAI
+from village_room.case.models import OneTimeNotice, VillageCase
+from village_room.visit import service as visit_service
+from village_room.visit.models import Visit
+
+
+async def notice_for_place(
+    session: AsyncSession, *, notice_id: str, place_code: str
+) -> OneTimeNotice:
+    """A one-time notice this place issued; another place's is as good as missing."""
+    notice = await session.get(OneTimeNotice, notice_id)
+    if notice is None or notice.place_code != place_code:
+        raise NotFound(f"no notice {notice_id}", message_zh="无此告知书", field="notice_id")
+    return notice
+
+
+async def item_of(session: AsyncSession, code: str, version: int) -> catalog_pb2.CatalogItem:
+    """The catalog version a notice or case was issued under (what the applicant was told)."""
+    item = await catalog_replica.version(session, code, version)
+    if item is None:
+        raise NotFound(
+            f"no item {code} v{version}", message_zh=f"目录中无此事项：{code}", field="item_code"
+        )
+    return item
+
+
+async def visits_today(session: AsyncSession, *, place_code: str, now: datetime) -> list[Visit]:
+    today = now.astimezone(SHANGHAI).date()
+    return await visit_service.search(
+        session, place_code=place_code, where=visit_service.VisitFilter(start=today), limit=50
+    )
+
+
+async def recent_cases(
+    session: AsyncSession, *, place_code: str, limit: int = 20
+) -> list[VillageCase]:
+    """This place's latest cases, for the console's "follow a case" list."""
+    rows = await session.scalars(
+        select(VillageCase)
+        .where(VillageCase.place_code == place_code)
+        .order_by(VillageCase.accepted_at.desc())
+        .limit(limit)
+    )
+    return list(rows.all())
