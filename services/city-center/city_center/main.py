@@ -17,6 +17,7 @@ from city_center.complaint.router import router as complaint_router
 from city_center.config import CityCenterSettings
 from city_center.supervision import flows as supervision_flows
 from city_center.supervision.router import router as supervision_router
+from city_center.web.router import router as web_router
 from govnet.citycenter.v1 import city_center_pb2_grpc
 from govnet_kit import retention
 from govnet_kit.runtime import Runtime
@@ -39,6 +40,7 @@ def build(settings: CityCenterSettings) -> tuple[Runtime, FastAPI]:
     app.include_router(supervision_router)
     app.include_router(complaint_router)
     app.include_router(appraisal_router)
+    app.include_router(web_router)
     return runtime, app
 
 
