@@ -33,7 +33,8 @@ async def sign_in_form(request: Request, next: str = "/duty") -> Response:
 
 def _safe_next(target: str) -> str:
     """Only a path of this service: a sign-in link must never send anyone elsewhere."""
-    return target if target.startswith("/") and not target.startswith("//") else "/duty"
+    ok = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return target if ok else "/duty"
 
 
 @router.post("/duty/sign-in")
@@ -76,6 +77,7 @@ async def _today(
     errors: pages.FormErrors | None = None,
     values: dict[str, str] | None = None,
 ) -> Response:
+    principal.require_staff(tier="village")
     runtime = get_runtime(request)
     async with transaction(runtime.sessions) as session:
         visits = await web_service.visits_today(
