@@ -26,7 +26,6 @@ from village_room.config import VillageRoomSettings
 from village_room.consultation.router import router as consultation_router
 from village_room.development.router import router as development_router
 from village_room.fee.router import router as fee_router
-from village_room.privacy.router import router as privacy_router
 from village_room.mediation.router import router as mediation_router
 from village_room.outbox.router import router as outbox_router
 from village_room.privacy.retention import SPEC as RETENTION
@@ -61,7 +60,6 @@ def build(settings: VillageRoomSettings) -> tuple[Runtime, FastAPI]:
     app.include_router(applicant_router)
     app.include_router(guide_router)
     app.include_router(fee_router)
-    app.include_router(privacy_router)
     app.include_router(privacy_router)
     app.include_router(room_router)
     app.include_router(roster_router)

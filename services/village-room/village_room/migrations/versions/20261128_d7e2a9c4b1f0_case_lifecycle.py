@@ -36,9 +36,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("event_id", name=op.f("pk_village_case_step")),
     )
     with op.batch_alter_table("village_case_step", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_village_case_step_case_id"), ["case_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_village_case_step_case_id"), ["case_id"], unique=False)
     with op.batch_alter_table("village_case", schema=None) as batch_op:
         batch_op.add_column(sa.Column("supplement_request", sa.JSON(), nullable=True))
         batch_op.add_column(

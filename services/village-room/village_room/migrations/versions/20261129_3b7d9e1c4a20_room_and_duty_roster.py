@@ -12,7 +12,6 @@ from alembic import op
 
 import govnet_kit.db
 
-
 revision: str = "3b7d9e1c4a20"
 down_revision: str | None = "5c8f02d6e1b7"
 branch_labels: str | Sequence[str] | None = None

@@ -12,7 +12,6 @@ from alembic import op
 
 import govnet_kit.db
 
-
 revision: str = "4e9b2c6d8f11"
 down_revision: str | None = "8a1c5f7e2d46"
 branch_labels: str | Sequence[str] | None = None

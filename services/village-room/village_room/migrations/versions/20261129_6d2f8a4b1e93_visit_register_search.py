@@ -12,7 +12,6 @@ from alembic import op
 
 import govnet_kit.db
 
-
 revision: str = "6d2f8a4b1e93"
 down_revision: str | None = "3b7d9e1c4a20"
 branch_labels: str | Sequence[str] | None = None

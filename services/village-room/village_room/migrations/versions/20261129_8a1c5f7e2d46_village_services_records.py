@@ -12,7 +12,6 @@ from alembic import op
 
 import govnet_kit.db
 
-
 revision: str = "8a1c5f7e2d46"
 down_revision: str | None = "6d2f8a4b1e93"
 branch_labels: str | Sequence[str] | None = None
