@@ -61,3 +61,16 @@ def test_migrations_match_models(service, tmp_path):
         pytest.skip(
             f"checked on SQLite only; no PostgreSQL server on {PG_HOST}: {made.stderr.strip()}"
         )
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_one_head_per_service(service):
+    """Branches built in parallel are joined by a merge revision, so the next autogenerate
+    (and a reader of the history) sees one line."""
+    from alembic.script import ScriptDirectory
+
+    from govnet_kit.migrate import alembic_config
+
+    package = service.replace("-", "_")
+    cfg = alembic_config(ROOT / "services" / service / package, "sqlite://")
+    assert len(ScriptDirectory.from_config(cfg).get_heads()) == 1
