@@ -54,6 +54,7 @@ class ComplaintStep(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     complaint_id: Mapped[str] = mapped_column(ForeignKey("complaint.id"), index=True)
+    seq: Mapped[int] = mapped_column(default=0, server_default="0")
     action: Mapped[str] = mapped_column(String(20))
     staff_id: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")

@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -165,7 +165,7 @@ async def steps(session: AsyncSession, complaint: Complaint) -> list[ComplaintSt
     rows = await session.scalars(
         select(ComplaintStep)
         .where(ComplaintStep.complaint_id == complaint.id)
-        .order_by(ComplaintStep.at, ComplaintStep.id)
+        .order_by(ComplaintStep.seq)
     )
     return list(rows.all())
 
@@ -185,8 +185,15 @@ async def queue(
 async def _step(
     session: AsyncSession, complaint: Complaint, action: str, staff_id: str, note: str, at: datetime
 ) -> None:
+    # Numbered in the complaint: steps in one second (or under a fixed clock) keep their order.
+    seq = (
+        await session.scalar(select(func.count()).where(ComplaintStep.complaint_id == complaint.id))
+        or 0
+    ) + 1
     session.add(
-        ComplaintStep(complaint_id=complaint.id, action=action, staff_id=staff_id, note=note, at=at)
+        ComplaintStep(
+            complaint_id=complaint.id, seq=seq, action=action, staff_id=staff_id, note=note, at=at
+        )
     )
     await audit.append(
         session,
