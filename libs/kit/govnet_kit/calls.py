@@ -232,7 +232,10 @@ class CallRelay:
             await self._attempt(call_id)
         return len(ids)
 
-    async def run(self, *, idle_wait: float = 0.25) -> None:
+    async def run(self, *, idle_wait: float = 1.0) -> None:
+        # Commits in this process wake the relay at once (Runtime.committed); the idle poll
+        # only picks up rows of other replicas and retries, so a second is plenty and an
+        # idle service stays idle.
         while True:
             try:
                 ran = await self.run_due()

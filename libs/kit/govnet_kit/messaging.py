@@ -162,7 +162,10 @@ class OutboxRelay:
                 row.sent_at = utcnow()
         return len(rows)
 
-    async def run(self, *, idle_wait: float = 0.25) -> None:
+    async def run(self, *, idle_wait: float = 1.0) -> None:
+        # Commits in this process wake the relay at once (Runtime.committed); the idle poll
+        # only picks up rows of other replicas and retries, so a second is plenty and an
+        # idle service stays idle.
         await self._link.ready()
         while True:
             try:
