@@ -12,6 +12,7 @@ error messages): an 18-character ID number or an 11-digit mobile number standing
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Annotated
 
@@ -49,6 +50,12 @@ def normalise_mobile(value: str) -> str:
     if digits.startswith("86") and len(digits) == 13:
         return digits[2:]
     return digits
+
+
+def applicant_subject_hash(phone: str) -> str:
+    """Identity's rule, which every tier relies on: a signed-in applicant is
+    "applicant:<this>", the sha256 hex of the normalised mobile number."""
+    return hashlib.sha256(normalise_mobile(phone).encode()).hexdigest()
 
 
 def valid_mobile(value: str) -> bool:

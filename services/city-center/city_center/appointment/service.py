@@ -10,7 +10,6 @@ always person, slot, audit head, so two bookings never wait on each other in a c
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from collections import Counter
@@ -24,6 +23,7 @@ from city_center.appointment.models import BOOKED, CANCELLED, Appointment
 from govnet.catalog.v1 import catalog_pb2
 from govnet_kit import audit, seasonal
 from govnet_kit.errors import Conflict, InvalidArgument, NotFound
+from govnet_kit.personal import applicant_subject_hash, normalise_mobile
 from govnet_kit.worktime import SHANGHAI, WorkCalendar
 
 # A slot may be booked this far ahead: beyond it the holiday schedule is not yet published.
@@ -35,7 +35,6 @@ _LOCK_SPACE = 0x61707074  # "appt"
 # References are read aloud at the window: no 0/O, 1/I/L or U.
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 _MOBILE = re.compile(r"^1\d{10}$")
-_SEPARATORS = re.compile(r"[\s\-()]")
 
 
 @dataclass(frozen=True)
@@ -63,11 +62,7 @@ class SlotPlaces:
 
 def normalise_phone(phone: str) -> str:
     """A mainland mobile number as 11 digits, exactly as identity normalises it on sign-in."""
-    digits = _SEPARATORS.sub("", phone or "")
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    elif digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
+    digits = normalise_mobile(phone)
     if not _MOBILE.match(digits):
         raise InvalidArgument(
             "phone must be a mainland mobile number", message_zh="手机号码格式不正确", field="phone"
@@ -77,7 +72,8 @@ def normalise_phone(phone: str) -> str:
 
 def applicant_subject(phone: str) -> str:
     """The subject of the applicant who signs in with this phone (identity's rule)."""
-    return "applicant:" + hashlib.sha256(normalise_phone(phone).encode()).hexdigest()
+    normalise_phone(phone)  # refuses what is not a mobile number
+    return "applicant:" + applicant_subject_hash(phone)
 
 
 # -- slots ------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ applicant by the phone's hash only (decision 7).
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from govnet_kit import audit
 from govnet_kit.db import utcnow
 from govnet_kit.errors import DomainError, InvalidArgument, ResourceExhausted, Unauthenticated
+from govnet_kit.personal import applicant_subject_hash, normalise_mobile
 from govnet_kit.ratelimit import TooManyAttempts
 from identity.applicant.models import OneTimeCode
 from identity.tokens import IssuedToken, Refused, Signer
@@ -34,7 +34,6 @@ REQUEST_LIMITS = ((1, timedelta(seconds=60)), (5, timedelta(hours=1)))
 # Cheap enough for five tries, still costly to brute-force a leaked row within its five minutes.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 _MOBILE = re.compile(r"^1\d{10}$")
-_SEPARATORS = re.compile(r"[\s\-()]")
 _CODE = re.compile(r"^\d{6}$")
 # First key of the PostgreSQL advisory locks taken here, so they meet no other lock space.
 _LOCK_SPACE = 0x6F746370  # "otcp"
@@ -52,11 +51,7 @@ class CodeToSend:
 
 def normalise_phone(phone: str) -> str:
     """A mainland mobile number as 11 digits: without spaces, dashes and a +86 / 86 prefix."""
-    digits = _SEPARATORS.sub("", phone or "")
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    elif digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
+    digits = normalise_mobile(phone)
     if not _MOBILE.match(digits):
         raise InvalidArgument(
             "phone must be a mainland mobile number", message_zh="手机号码格式不正确", field="phone"
@@ -65,7 +60,8 @@ def normalise_phone(phone: str) -> str:
 
 
 def phone_hash(phone: str) -> str:
-    return hashlib.sha256(normalise_phone(phone).encode()).hexdigest()
+    normalise_phone(phone)  # refuses what is not a mobile number
+    return applicant_subject_hash(phone)
 
 
 def applicant_subject(phone: str) -> str:

@@ -8,29 +8,16 @@ away by brute force, and someone else's case is simply not found.
 
 from __future__ import annotations
 
-import hashlib
-import re
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from govnet_kit.auth import Principal
 from govnet_kit.errors import NotFound, PermissionDenied
+from govnet_kit.personal import applicant_subject_hash
 from govnet_kit.pii import lookup_hash
 from village_room.case.models import Applicant, VillageCase
 
 SUBJECT_PREFIX = "applicant:"
-_SEPARATORS = re.compile(r"[\s\-()]")
-
-
-def normalise_phone(phone: str) -> str:
-    """As identity normalises it: 11 digits, without separators and a +86 / 86 prefix."""
-    digits = _SEPARATORS.sub("", phone or "")
-    if digits.startswith("+86"):
-        return digits[3:]
-    if digits.startswith("86") and len(digits) == 13:
-        return digits[2:]
-    return digits
 
 
 def phone_key(subject_hash: str) -> str:
@@ -40,7 +27,7 @@ def phone_key(subject_hash: str) -> str:
 
 def subject_hash(phone: str) -> str:
     """Identity's rule: the applicant's subject is "applicant:<this>"."""
-    return hashlib.sha256(normalise_phone(phone).encode()).hexdigest()
+    return applicant_subject_hash(phone)
 
 
 def phone_hash(phone: str) -> str:
