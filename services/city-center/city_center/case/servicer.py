@@ -5,6 +5,7 @@ from __future__ import annotations
 from city_center.case import service as case_service
 from city_center.case import steps
 from city_center.catalog.servicer import CATALOG_PUBLIC_METHODS, CatalogRpcs
+from city_center.complaint.servicer import ComplaintRpcs
 from govnet.citycenter.v1 import city_center_pb2, city_center_pb2_grpc
 from govnet_kit import calendar_table
 from govnet_kit.db import transaction
@@ -15,7 +16,9 @@ from govnet_kit.runtime import Runtime
 PUBLIC_METHODS = CATALOG_PUBLIC_METHODS
 
 
-class CityCenterServicer(CatalogRpcs, city_center_pb2_grpc.CityCenterServiceServicer):
+class CityCenterServicer(
+    CatalogRpcs, ComplaintRpcs, city_center_pb2_grpc.CityCenterServiceServicer
+):
     def __init__(self, runtime: Runtime):
         self._rt = runtime
 

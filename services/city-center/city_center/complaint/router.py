@@ -27,7 +27,8 @@ from govnet_kit.web import CurrentRuntime
 
 router = APIRouter(tags=["complaints and ratings"])
 
-Number = Annotated[str, Path(pattern=r"^CP-\d{8}-[0-9A-F]{6}$")]
+# The city's own numbers, and those a township's report box issues (CP-<place>-<day>-<seq>).
+Number = Annotated[str, Path(pattern=r"^CP-(\d{8}-[0-9A-F]{6}|\d{12}-\d{8}-\d{4,5})$")]
 
 
 def _public(c: Complaint) -> ComplaintPublic:

@@ -75,9 +75,10 @@ async def _clock_for(session: AsyncSession, case_number: str, tier: str) -> Case
 
 
 async def submit(
-    session: AsyncSession, form: ComplaintForm, *, now: datetime
+    session: AsyncSession, form: ComplaintForm, *, now: datetime, number: str = "", code: str = ""
 ) -> tuple[Complaint, str]:
-    """Take a complaint; returns it and the code its number is followed with."""
+    """Take a complaint; returns it and the code its number is followed with. A township's
+    report box issues the number and code itself (complaint/servicer.py)."""
     if not (form.case_number or form.window_id or form.staff_id or form.person or form.place_code):
         raise InvalidArgument(
             "name what the complaint is about: a case, a window, a person or a place",
@@ -114,8 +115,10 @@ async def submit(
         complaint.staff_id = complaint.staff_id or clock.responsible_staff_id
     if complaint.place_code and not complaint.tier:
         complaint.tier = tier_of_place(complaint.place_code)
-    code = new_code()
-    complaint.number = f"CP-{now.astimezone(SHANGHAI):%Y%m%d}-{secrets.token_hex(3).upper()}"
+    code = code or new_code()
+    complaint.number = (
+        number or f"CP-{now.astimezone(SHANGHAI):%Y%m%d}-{secrets.token_hex(3).upper()}"
+    )
     complaint.code_hash = code_hash(complaint.number, code)
     session.add(complaint)
     await session.flush()

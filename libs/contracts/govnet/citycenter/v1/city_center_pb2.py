@@ -24,59 +24,64 @@ _sym_db = _symbol_database.Default()
 
 from govnet.catalog.v1 import catalog_pb2 as govnet_dot_catalog_dot_v1_dot_catalog__pb2
 from govnet.common.v1 import case_pb2 as govnet_dot_common_dot_v1_dot_case__pb2
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&govnet/citycenter/v1/city_center.proto\x12\x14govnet.citycenter.v1\x1a\x1fgovnet/catalog/v1/catalog.proto\x1a\x1bgovnet/common/v1/case.proto\"E\n\x11SubmitCaseRequest\x12\x30\n\x08transfer\x18\x01 \x01(\x0b\x32\x1e.govnet.common.v1.CaseTransfer\"h\n\x12SubmitCaseResponse\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\x12,\n\x06status\x18\x03 \x01(\x0e\x32\x1c.govnet.common.v1.CaseStatus\")\n\x12GetDecisionRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\"C\n\x13GetDecisionResponse\x12,\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32\x1a.govnet.common.v1.Decision\"\x19\n\x17ListCatalogItemsRequest\"I\n\x18ListCatalogItemsResponse\x12-\n\x05items\x18\x01 \x03(\x0b\x32\x1e.govnet.catalog.v1.CatalogItem\"\xa7\x01\n\x19SearchCatalogItemsRequest\x12$\n\x04tier\x18\x01 \x01(\x0e\x32\x16.govnet.common.v1.Tier\x12\x17\n\x0f\x64\x65partment_code\x18\x02 \x01(\t\x12\x15\n\rcategory_code\x18\x03 \x01(\t\x12\r\n\x05query\x18\x04 \x01(\t\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\"x\n\x1aSearchCatalogItemsResponse\x12-\n\x05items\x18\x01 \x03(\x0b\x32\x1e.govnet.catalog.v1.CatalogItem\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"6\n\x15GetCatalogItemRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\"V\n\x16GetCatalogItemResponse\x12,\n\x04item\x18\x01 \x01(\x0b\x32\x1e.govnet.catalog.v1.CatalogItem\x12\x0e\n\x06status\x18\x02 \x01(\t\":\n\x18GetItemDisclosureRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x10\n\x08language\x18\x02 \x01(\t\"N\n\x19GetItemDisclosureResponse\x12\x31\n\ndisclosure\x18\x01 \x01(\x0b\x32\x1d.govnet.catalog.v1.Disclosure\"\x18\n\x16ListDepartmentsRequest\"M\n\x17ListDepartmentsResponse\x12\x32\n\x0b\x64\x65partments\x18\x01 \x03(\x0b\x32\x1d.govnet.catalog.v1.Department\"J\n\x10\x41ssessFeeRequest\x12\x11\n\titem_code\x18\x01 \x01(\t\x12\x14\n\x0citem_version\x18\x02 \x01(\x05\x12\r\n\x05units\x18\x03 \x01(\x05\"I\n\x11\x41ssessFeeResponse\x12\x34\n\nassessment\x18\x01 \x01(\x0b\x32 .govnet.catalog.v1.FeeAssessment\"*\n\x13GetCaseStateRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\"B\n\x14GetCaseStateResponse\x12*\n\x05state\x18\x01 \x01(\x0b\x32\x1b.govnet.common.v1.CaseState\"P\n\x13WithdrawCaseRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x14\n\x0crequested_by\x18\x03 \x01(\t\"D\n\x14WithdrawCaseResponse\x12,\n\x06status\x18\x01 \x01(\x0e\x32\x1c.govnet.common.v1.CaseStatus\"t\n\x15SupplementCaseRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12-\n\tmaterials\x18\x02 \x03(\x0b\x32\x1a.govnet.common.v1.Material\x12\x17\n\x0f\x61\x63ting_staff_id\x18\x03 \x01(\t\"D\n\x16SupplementCaseResponse\x12*\n\x05state\x18\x01 \x01(\x0b\x32\x1b.govnet.common.v1.CaseState2\xb0\t\n\x11\x43ityCenterService\x12_\n\nSubmitCase\x12\'.govnet.citycenter.v1.SubmitCaseRequest\x1a(.govnet.citycenter.v1.SubmitCaseResponse\x12\x62\n\x0bGetDecision\x12(.govnet.citycenter.v1.GetDecisionRequest\x1a).govnet.citycenter.v1.GetDecisionResponse\x12\x65\n\x0cGetCaseState\x12).govnet.citycenter.v1.GetCaseStateRequest\x1a*.govnet.citycenter.v1.GetCaseStateResponse\x12\x65\n\x0cWithdrawCase\x12).govnet.citycenter.v1.WithdrawCaseRequest\x1a*.govnet.citycenter.v1.WithdrawCaseResponse\x12k\n\x0eSupplementCase\x12+.govnet.citycenter.v1.SupplementCaseRequest\x1a,.govnet.citycenter.v1.SupplementCaseResponse\x12q\n\x10ListCatalogItems\x12-.govnet.citycenter.v1.ListCatalogItemsRequest\x1a..govnet.citycenter.v1.ListCatalogItemsResponse\x12w\n\x12SearchCatalogItems\x12/.govnet.citycenter.v1.SearchCatalogItemsRequest\x1a\x30.govnet.citycenter.v1.SearchCatalogItemsResponse\x12k\n\x0eGetCatalogItem\x12+.govnet.citycenter.v1.GetCatalogItemRequest\x1a,.govnet.citycenter.v1.GetCatalogItemResponse\x12t\n\x11GetItemDisclosure\x12..govnet.citycenter.v1.GetItemDisclosureRequest\x1a/.govnet.citycenter.v1.GetItemDisclosureResponse\x12n\n\x0fListDepartments\x12,.govnet.citycenter.v1.ListDepartmentsRequest\x1a-.govnet.citycenter.v1.ListDepartmentsResponse\x12\\\n\tAssessFee\x12&.govnet.citycenter.v1.AssessFeeRequest\x1a\'.govnet.citycenter.v1.AssessFeeResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&govnet/citycenter/v1/city_center.proto\x12\x14govnet.citycenter.v1\x1a\x1fgovnet/catalog/v1/catalog.proto\x1a\x1bgovnet/common/v1/case.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe3\x01\n\x16SubmitComplaintRequest\x12\x0e\n\x06number\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\t\x12\x0f\n\x07\x63ontact\x18\x05 \x01(\t\x12\x12\n\nplace_code\x18\x06 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x07 \x01(\t\x12\x11\n\twindow_id\x18\x08 \x01(\t\x12\x0e\n\x06person\x18\t \x01(\t\x12/\n\x0breceived_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"J\n\x17SubmitComplaintResponse\x12\x0e\n\x06number\x18\x01 \x01(\t\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\x12\x0e\n\x06status\x18\x03 \x01(\t\"E\n\x11SubmitCaseRequest\x12\x30\n\x08transfer\x18\x01 \x01(\x0b\x32\x1e.govnet.common.v1.CaseTransfer\"h\n\x12SubmitCaseResponse\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\x12,\n\x06status\x18\x03 \x01(\x0e\x32\x1c.govnet.common.v1.CaseStatus\")\n\x12GetDecisionRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\"C\n\x13GetDecisionResponse\x12,\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32\x1a.govnet.common.v1.Decision\"\x19\n\x17ListCatalogItemsRequest\"I\n\x18ListCatalogItemsResponse\x12-\n\x05items\x18\x01 \x03(\x0b\x32\x1e.govnet.catalog.v1.CatalogItem\"\xa7\x01\n\x19SearchCatalogItemsRequest\x12$\n\x04tier\x18\x01 \x01(\x0e\x32\x16.govnet.common.v1.Tier\x12\x17\n\x0f\x64\x65partment_code\x18\x02 \x01(\t\x12\x15\n\rcategory_code\x18\x03 \x01(\t\x12\r\n\x05query\x18\x04 \x01(\t\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\"x\n\x1aSearchCatalogItemsResponse\x12-\n\x05items\x18\x01 \x03(\x0b\x32\x1e.govnet.catalog.v1.CatalogItem\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"6\n\x15GetCatalogItemRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\"V\n\x16GetCatalogItemResponse\x12,\n\x04item\x18\x01 \x01(\x0b\x32\x1e.govnet.catalog.v1.CatalogItem\x12\x0e\n\x06status\x18\x02 \x01(\t\":\n\x18GetItemDisclosureRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x10\n\x08language\x18\x02 \x01(\t\"N\n\x19GetItemDisclosureResponse\x12\x31\n\ndisclosure\x18\x01 \x01(\x0b\x32\x1d.govnet.catalog.v1.Disclosure\"\x18\n\x16ListDepartmentsRequest\"M\n\x17ListDepartmentsResponse\x12\x32\n\x0b\x64\x65partments\x18\x01 \x03(\x0b\x32\x1d.govnet.catalog.v1.Department\"J\n\x10\x41ssessFeeRequest\x12\x11\n\titem_code\x18\x01 \x01(\t\x12\x14\n\x0citem_version\x18\x02 \x01(\x05\x12\r\n\x05units\x18\x03 \x01(\x05\"I\n\x11\x41ssessFeeResponse\x12\x34\n\nassessment\x18\x01 \x01(\x0b\x32 .govnet.catalog.v1.FeeAssessment\"*\n\x13GetCaseStateRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\"B\n\x14GetCaseStateResponse\x12*\n\x05state\x18\x01 \x01(\x0b\x32\x1b.govnet.common.v1.CaseState\"P\n\x13WithdrawCaseRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x14\n\x0crequested_by\x18\x03 \x01(\t\"D\n\x14WithdrawCaseResponse\x12,\n\x06status\x18\x01 \x01(\x0e\x32\x1c.govnet.common.v1.CaseStatus\"t\n\x15SupplementCaseRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12-\n\tmaterials\x18\x02 \x03(\x0b\x32\x1a.govnet.common.v1.Material\x12\x17\n\x0f\x61\x63ting_staff_id\x18\x03 \x01(\t\"D\n\x16SupplementCaseResponse\x12*\n\x05state\x18\x01 \x01(\x0b\x32\x1b.govnet.common.v1.CaseState2\xa0\n\n\x11\x43ityCenterService\x12_\n\nSubmitCase\x12\'.govnet.citycenter.v1.SubmitCaseRequest\x1a(.govnet.citycenter.v1.SubmitCaseResponse\x12\x62\n\x0bGetDecision\x12(.govnet.citycenter.v1.GetDecisionRequest\x1a).govnet.citycenter.v1.GetDecisionResponse\x12\x65\n\x0cGetCaseState\x12).govnet.citycenter.v1.GetCaseStateRequest\x1a*.govnet.citycenter.v1.GetCaseStateResponse\x12\x65\n\x0cWithdrawCase\x12).govnet.citycenter.v1.WithdrawCaseRequest\x1a*.govnet.citycenter.v1.WithdrawCaseResponse\x12k\n\x0eSupplementCase\x12+.govnet.citycenter.v1.SupplementCaseRequest\x1a,.govnet.citycenter.v1.SupplementCaseResponse\x12q\n\x10ListCatalogItems\x12-.govnet.citycenter.v1.ListCatalogItemsRequest\x1a..govnet.citycenter.v1.ListCatalogItemsResponse\x12w\n\x12SearchCatalogItems\x12/.govnet.citycenter.v1.SearchCatalogItemsRequest\x1a\x30.govnet.citycenter.v1.SearchCatalogItemsResponse\x12k\n\x0eGetCatalogItem\x12+.govnet.citycenter.v1.GetCatalogItemRequest\x1a,.govnet.citycenter.v1.GetCatalogItemResponse\x12t\n\x11GetItemDisclosure\x12..govnet.citycenter.v1.GetItemDisclosureRequest\x1a/.govnet.citycenter.v1.GetItemDisclosureResponse\x12n\n\x0fListDepartments\x12,.govnet.citycenter.v1.ListDepartmentsRequest\x1a-.govnet.citycenter.v1.ListDepartmentsResponse\x12\\\n\tAssessFee\x12&.govnet.citycenter.v1.AssessFeeRequest\x1a\'.govnet.citycenter.v1.AssessFeeResponse\x12n\n\x0fSubmitComplaint\x12,.govnet.citycenter.v1.SubmitComplaintRequest\x1a-.govnet.citycenter.v1.SubmitComplaintResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'govnet.citycenter.v1.city_center_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_SUBMITCASEREQUEST']._serialized_start=126
-  _globals['_SUBMITCASEREQUEST']._serialized_end=195
-  _globals['_SUBMITCASERESPONSE']._serialized_start=197
-  _globals['_SUBMITCASERESPONSE']._serialized_end=301
-  _globals['_GETDECISIONREQUEST']._serialized_start=303
-  _globals['_GETDECISIONREQUEST']._serialized_end=344
-  _globals['_GETDECISIONRESPONSE']._serialized_start=346
-  _globals['_GETDECISIONRESPONSE']._serialized_end=413
-  _globals['_LISTCATALOGITEMSREQUEST']._serialized_start=415
-  _globals['_LISTCATALOGITEMSREQUEST']._serialized_end=440
-  _globals['_LISTCATALOGITEMSRESPONSE']._serialized_start=442
-  _globals['_LISTCATALOGITEMSRESPONSE']._serialized_end=515
-  _globals['_SEARCHCATALOGITEMSREQUEST']._serialized_start=518
-  _globals['_SEARCHCATALOGITEMSREQUEST']._serialized_end=685
-  _globals['_SEARCHCATALOGITEMSRESPONSE']._serialized_start=687
-  _globals['_SEARCHCATALOGITEMSRESPONSE']._serialized_end=807
-  _globals['_GETCATALOGITEMREQUEST']._serialized_start=809
-  _globals['_GETCATALOGITEMREQUEST']._serialized_end=863
-  _globals['_GETCATALOGITEMRESPONSE']._serialized_start=865
-  _globals['_GETCATALOGITEMRESPONSE']._serialized_end=951
-  _globals['_GETITEMDISCLOSUREREQUEST']._serialized_start=953
-  _globals['_GETITEMDISCLOSUREREQUEST']._serialized_end=1011
-  _globals['_GETITEMDISCLOSURERESPONSE']._serialized_start=1013
-  _globals['_GETITEMDISCLOSURERESPONSE']._serialized_end=1091
-  _globals['_LISTDEPARTMENTSREQUEST']._serialized_start=1093
-  _globals['_LISTDEPARTMENTSREQUEST']._serialized_end=1117
-  _globals['_LISTDEPARTMENTSRESPONSE']._serialized_start=1119
-  _globals['_LISTDEPARTMENTSRESPONSE']._serialized_end=1196
-  _globals['_ASSESSFEEREQUEST']._serialized_start=1198
-  _globals['_ASSESSFEEREQUEST']._serialized_end=1272
-  _globals['_ASSESSFEERESPONSE']._serialized_start=1274
-  _globals['_ASSESSFEERESPONSE']._serialized_end=1347
-  _globals['_GETCASESTATEREQUEST']._serialized_start=1349
-  _globals['_GETCASESTATEREQUEST']._serialized_end=1391
-  _globals['_GETCASESTATERESPONSE']._serialized_start=1393
-  _globals['_GETCASESTATERESPONSE']._serialized_end=1459
-  _globals['_WITHDRAWCASEREQUEST']._serialized_start=1461
-  _globals['_WITHDRAWCASEREQUEST']._serialized_end=1541
-  _globals['_WITHDRAWCASERESPONSE']._serialized_start=1543
-  _globals['_WITHDRAWCASERESPONSE']._serialized_end=1611
-  _globals['_SUPPLEMENTCASEREQUEST']._serialized_start=1613
-  _globals['_SUPPLEMENTCASEREQUEST']._serialized_end=1729
-  _globals['_SUPPLEMENTCASERESPONSE']._serialized_start=1731
-  _globals['_SUPPLEMENTCASERESPONSE']._serialized_end=1799
-  _globals['_CITYCENTERSERVICE']._serialized_start=1802
-  _globals['_CITYCENTERSERVICE']._serialized_end=3002
+  _globals['_SUBMITCOMPLAINTREQUEST']._serialized_start=160
+  _globals['_SUBMITCOMPLAINTREQUEST']._serialized_end=387
+  _globals['_SUBMITCOMPLAINTRESPONSE']._serialized_start=389
+  _globals['_SUBMITCOMPLAINTRESPONSE']._serialized_end=463
+  _globals['_SUBMITCASEREQUEST']._serialized_start=465
+  _globals['_SUBMITCASEREQUEST']._serialized_end=534
+  _globals['_SUBMITCASERESPONSE']._serialized_start=536
+  _globals['_SUBMITCASERESPONSE']._serialized_end=640
+  _globals['_GETDECISIONREQUEST']._serialized_start=642
+  _globals['_GETDECISIONREQUEST']._serialized_end=683
+  _globals['_GETDECISIONRESPONSE']._serialized_start=685
+  _globals['_GETDECISIONRESPONSE']._serialized_end=752
+  _globals['_LISTCATALOGITEMSREQUEST']._serialized_start=754
+  _globals['_LISTCATALOGITEMSREQUEST']._serialized_end=779
+  _globals['_LISTCATALOGITEMSRESPONSE']._serialized_start=781
+  _globals['_LISTCATALOGITEMSRESPONSE']._serialized_end=854
+  _globals['_SEARCHCATALOGITEMSREQUEST']._serialized_start=857
+  _globals['_SEARCHCATALOGITEMSREQUEST']._serialized_end=1024
+  _globals['_SEARCHCATALOGITEMSRESPONSE']._serialized_start=1026
+  _globals['_SEARCHCATALOGITEMSRESPONSE']._serialized_end=1146
+  _globals['_GETCATALOGITEMREQUEST']._serialized_start=1148
+  _globals['_GETCATALOGITEMREQUEST']._serialized_end=1202
+  _globals['_GETCATALOGITEMRESPONSE']._serialized_start=1204
+  _globals['_GETCATALOGITEMRESPONSE']._serialized_end=1290
+  _globals['_GETITEMDISCLOSUREREQUEST']._serialized_start=1292
+  _globals['_GETITEMDISCLOSUREREQUEST']._serialized_end=1350
+  _globals['_GETITEMDISCLOSURERESPONSE']._serialized_start=1352
+  _globals['_GETITEMDISCLOSURERESPONSE']._serialized_end=1430
+  _globals['_LISTDEPARTMENTSREQUEST']._serialized_start=1432
+  _globals['_LISTDEPARTMENTSREQUEST']._serialized_end=1456
+  _globals['_LISTDEPARTMENTSRESPONSE']._serialized_start=1458
+  _globals['_LISTDEPARTMENTSRESPONSE']._serialized_end=1535
+  _globals['_ASSESSFEEREQUEST']._serialized_start=1537
+  _globals['_ASSESSFEEREQUEST']._serialized_end=1611
+  _globals['_ASSESSFEERESPONSE']._serialized_start=1613
+  _globals['_ASSESSFEERESPONSE']._serialized_end=1686
+  _globals['_GETCASESTATEREQUEST']._serialized_start=1688
+  _globals['_GETCASESTATEREQUEST']._serialized_end=1730
+  _globals['_GETCASESTATERESPONSE']._serialized_start=1732
+  _globals['_GETCASESTATERESPONSE']._serialized_end=1798
+  _globals['_WITHDRAWCASEREQUEST']._serialized_start=1800
+  _globals['_WITHDRAWCASEREQUEST']._serialized_end=1880
+  _globals['_WITHDRAWCASERESPONSE']._serialized_start=1882
+  _globals['_WITHDRAWCASERESPONSE']._serialized_end=1950
+  _globals['_SUPPLEMENTCASEREQUEST']._serialized_start=1952
+  _globals['_SUPPLEMENTCASEREQUEST']._serialized_end=2068
+  _globals['_SUPPLEMENTCASERESPONSE']._serialized_start=2070
+  _globals['_SUPPLEMENTCASERESPONSE']._serialized_end=2138
+  _globals['_CITYCENTERSERVICE']._serialized_start=2141
+  _globals['_CITYCENTERSERVICE']._serialized_end=3453
 # @@protoc_insertion_point(module_scope)

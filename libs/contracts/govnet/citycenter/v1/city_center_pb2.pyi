@@ -1,5 +1,8 @@
+import datetime
+
 from govnet.catalog.v1 import catalog_pb2 as _catalog_pb2
 from govnet.common.v1 import case_pb2 as _case_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -7,6 +10,40 @@ from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class SubmitComplaintRequest(_message.Message):
+    __slots__ = ("number", "code", "kind", "content", "contact", "place_code", "case_number", "window_id", "person", "received_at")
+    NUMBER_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_FIELD_NUMBER: _ClassVar[int]
+    PLACE_CODE_FIELD_NUMBER: _ClassVar[int]
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_ID_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    number: str
+    code: str
+    kind: str
+    content: str
+    contact: str
+    place_code: str
+    case_number: str
+    window_id: str
+    person: str
+    received_at: _timestamp_pb2.Timestamp
+    def __init__(self, number: _Optional[str] = ..., code: _Optional[str] = ..., kind: _Optional[str] = ..., content: _Optional[str] = ..., contact: _Optional[str] = ..., place_code: _Optional[str] = ..., case_number: _Optional[str] = ..., window_id: _Optional[str] = ..., person: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SubmitComplaintResponse(_message.Message):
+    __slots__ = ("number", "created", "status")
+    NUMBER_FIELD_NUMBER: _ClassVar[int]
+    CREATED_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    number: str
+    created: bool
+    status: str
+    def __init__(self, number: _Optional[str] = ..., created: _Optional[bool] = ..., status: _Optional[str] = ...) -> None: ...
 
 class SubmitCaseRequest(_message.Message):
     __slots__ = ("transfer",)

@@ -91,6 +91,11 @@ class CityCenterServiceStub:
                 request_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.AssessFeeRequest.SerializeToString,
                 response_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.AssessFeeResponse.FromString,
                 _registered_method=True)
+        self.SubmitComplaint = channel.unary_unary(
+                '/govnet.citycenter.v1.CityCenterService/SubmitComplaint',
+                request_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.SubmitComplaintRequest.SerializeToString,
+                response_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.SubmitComplaintResponse.FromString,
+                _registered_method=True)
 
 
 class CityCenterServiceServicer:
@@ -174,6 +179,14 @@ class CityCenterServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SubmitComplaint(self, request, context):
+        """A township hall's report box forwards a citizen's complaint or report to the supervisors'
+        queue (S3). Idempotent by its number, which the township issued.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CityCenterServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -231,6 +244,11 @@ def add_CityCenterServiceServicer_to_server(servicer, server):
                     servicer.AssessFee,
                     request_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.AssessFeeRequest.FromString,
                     response_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.AssessFeeResponse.SerializeToString,
+            ),
+            'SubmitComplaint': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitComplaint,
+                    request_deserializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.SubmitComplaintRequest.FromString,
+                    response_serializer=govnet_dot_citycenter_dot_v1_dot_city__center__pb2.SubmitComplaintResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -532,6 +550,33 @@ class CityCenterService:
             '/govnet.citycenter.v1.CityCenterService/AssessFee',
             govnet_dot_citycenter_dot_v1_dot_city__center__pb2.AssessFeeRequest.SerializeToString,
             govnet_dot_citycenter_dot_v1_dot_city__center__pb2.AssessFeeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitComplaint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.citycenter.v1.CityCenterService/SubmitComplaint',
+            govnet_dot_citycenter_dot_v1_dot_city__center__pb2.SubmitComplaintRequest.SerializeToString,
+            govnet_dot_citycenter_dot_v1_dot_city__center__pb2.SubmitComplaintResponse.FromString,
             options,
             channel_credentials,
             insecure,
