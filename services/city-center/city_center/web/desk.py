@@ -62,6 +62,9 @@ async def desk(request: Request) -> Response:
         names = await web_service.item_names(
             session, {c.item_code for c in cases} | {c.item_code for c in meetings}
         )
+        department = (await web_service.department_names(session)).get(
+            principal.department_code, (principal.department_code,) * 2
+        )
     lang = pages.language(request)
     now = utcnow()
     rows = [
@@ -75,6 +78,7 @@ async def desk(request: Request) -> Response:
             "decided": [r for r in rows if r[0].status not in WAITING][:50],
             "meetings": [(c, names.get(c.item_code, (c.item_code,) * 2)) for c in meetings],
             "now": now,
+            "department": department[0] if lang == "zh" else department[1],
         },
         principal=principal,
     )

@@ -1,0 +1,164 @@
+"""Who may open which of the city's pages, without a browser: the city's app in process on
+PostgreSQL, with tokens signed by a key of this test. A signed-out visitor to a staff page is
+sent to sign in, a staff member of another role or department gets a refusal page in their
+language, a forged form does nothing, and an identity that cannot be reached is said beside
+the decision's button with nothing decided."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import timedelta
+
+import httpx
+import pytest
+import pytest_asyncio
+from joserfc import jwt
+from joserfc.jwk import KeySet, OKPKey
+
+import city_center.models  # noqa: F401 - registers the service's tables
+from city_center.case import service as case_service
+from city_center.catalog import bulk
+from city_center.config import CityCenterSettings
+from city_center.main import build
+from city_center.seed import SEED_FILE
+from govnet.common.v1 import case_pb2
+from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, AUDIENCE, ISSUER
+from govnet_kit.cases import ts
+from govnet_kit.db import transaction, utcnow
+from tests.dbkit import fresh_sessions
+
+KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "city-pages"}, private=True)
+CASE = "341102101201-20261128-0001"
+STAFF_PAGES = [
+    "/desk",
+    f"/desk/cases/{CASE}",
+    "/supervision",
+    "/supervision/complaints",
+    "/supervision/audit",
+    "/console",
+    "/console/calendar",
+]
+PUBLIC_PAGES = [
+    "/catalog",
+    "/catalog/LY-0001",
+    "/appraisal",
+    "/complaints/new",
+    "/complaints/follow",
+]
+
+
+def session(*roles: str, dept: str = "", tier: str = "city") -> str:
+    now = int(time.time())
+    claims = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": str(uuid.uuid4()),
+        "iat": now,
+        "nbf": now,
+        "exp": now + 600,
+        "jti": uuid.uuid4().hex,
+        "kind": "staff",
+        "roles": list(roles),
+        "tier": tier,
+        "place": "341100000000" if tier == "city" else "341102101201",
+        "dept": dept,
+    }
+    header = {"alg": ALGORITHMS[0], "typ": ACCESS_TYP, "kid": KEY.kid}
+    return jwt.encode(header, claims, KEY, algorithms=ALGORITHMS)
+
+
+@pytest_asyncio.fixture(scope="module")
+async def app(tmp_path_factory):
+    """The city's app on PostgreSQL with the seed catalog and one case up from a village.
+    Identity is not running: its address answers nothing."""
+    tmp = tmp_path_factory.mktemp("city-pages")
+    async with fresh_sessions("postgresql", tmp) as sessions:
+        async with transaction(sessions) as s:
+            await bulk.import_catalog(
+                s, SEED_FILE.read_text(encoding="utf-8"), publish=True, actor="system:test"
+            )
+            now = utcnow()
+            transfer = case_pb2.CaseTransfer(
+                case_number=CASE,
+                query_code="ABCD2345",
+                item_code="LY-0001",
+                item_version=1,
+                origin_place_code="341102101201",
+                sender_place_code="341102101000",
+                applicant=case_pb2.Applicant(
+                    name="赵大山", id_number="341102198001011232", phone="13800000001"
+                ),
+                accepted_at=ts(now),
+                deadline=ts(now + timedelta(days=14)),
+            )
+            await case_service.receive(s, transfer=transfer, city_place_code="341100000000")
+        settings = CityCenterSettings(database_url=f"sqlite+aiosqlite:///{tmp / 'unused.db'}")  # type: ignore[call-arg]
+        runtime, fastapi_app = build(settings)
+        runtime.sessions = sessions
+        runtime.verifier.set_keys(KeySet([KEY]))
+        yield fastapi_app, runtime
+        await runtime.engine.dispose()
+
+
+@pytest_asyncio.fixture
+async def browser(app):
+    """A fresh cookie jar: a visitor of their own."""
+    transport = httpx.ASGITransport(app=app[0])
+    async with httpx.AsyncClient(transport=transport, base_url="http://city") as client:
+        yield client
+
+
+async def as_(client: httpx.AsyncClient, token: str) -> httpx.AsyncClient:
+    client.cookies.set("govnet_session", token)
+    await client.get("/catalog")  # the CSRF cookie, as a page visit leaves it
+    return client
+
+
+async def test_public_pages_open_and_staff_pages_ask_to_sign_in(browser):
+    for path in PUBLIC_PAGES:
+        assert (await browser.get(path)).status_code == 200, path
+    for path in STAFF_PAGES:
+        resp = await browser.get(path)
+        assert resp.status_code == 303, path
+        assert resp.headers["location"] == f"/staff/sign-in?next={path}"
+
+
+@pytest.mark.parametrize(
+    ("token", "path", "refusal"),
+    [
+        (session("chief_representative", dept="forestry"), "/supervision", "无权使用电子监察"),
+        (session("supervisor"), "/console", "无权使用管理控制台"),
+        (session("administrator"), "/desk", "无权使用首席代表工作台"),
+        (session("village_staff", tier="village"), "/desk", "无权使用首席代表工作台"),
+        (
+            session("chief_representative", dept="land_resources"),
+            f"/desk/cases/{CASE}",
+            "非本部门办件",
+        ),
+    ],
+    ids=["rep-supervision", "supervisor-console", "admin-desk", "village-desk", "other-department"],
+)
+async def test_a_page_of_another_role_or_department_is_refused(browser, token, path, refusal):
+    resp = await (await as_(browser, token)).get(path)
+    assert resp.status_code == 403
+    assert refusal in resp.text and '<html lang="zh-CN">' in resp.text
+
+
+async def test_a_forged_form_changes_nothing(browser):
+    admin = await as_(browser, session("administrator"))
+    forged = await admin.post("/console/drafts", data={"code": "YC-0001", "csrf": "forged"})
+    assert forged.status_code == 403
+    assert "/console/drafts/YC-0001" not in (await admin.get("/console")).text
+
+
+async def test_identity_unreachable_is_said_beside_the_button(browser):
+    rep = await as_(browser, session("chief_representative", dept="forestry"))
+    resp = await rep.post(
+        f"/desk/cases/{CASE}/decision",
+        data={"outcome": "approve", "csrf": rep.cookies["govnet_csrf"]},
+    )
+    assert resp.status_code == 503
+    assert 'id="e-decision"' in resp.text and "暂时不可用" in resp.text
+    page = await rep.get(f"/desk/cases/{CASE}")
+    assert 'id="status">待审查<' in page.text  # nothing was decided
