@@ -24,6 +24,8 @@ DEMO_STAFF = [
     # The township's civil affairs representative: decides the township's civil affairs items
     # under a delegation of tier "town" (A1).
     ("town.civil", "赵民政", "town", TOWNSHIP, "civil_affairs", ["town_window"]),
+    # The hall's office: publishes its public notices (a role of its own, least privilege).
+    ("town.office", "钱办公室", "town", TOWNSHIP, "", ["town_notice_editor"]),
     ("forestry.rep", "张首席", "city", CITY, "forestry", ["chief_representative"]),
     # The same post's named substitute (L7); holds no delegation of their own.
     ("forestry.deputy", "刘副首席", "city", CITY, "forestry", ["chief_representative"]),
