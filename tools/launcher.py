@@ -73,7 +73,8 @@ class Platform:
     Own process groups keep a terminal's Ctrl-C away from the children: the runner catches it
     and stops them in order. `ports` is keyed "<service>.http", "<service>.grpc" and "nats"
     (see DEFAULT_PORTS); `secrets` is the env of tools/devsecrets.py; `extra_env` adds
-    prefixed variables (e.g. {"TOWN_HALL_LOG_LEVEL": "DEBUG"}).
+    prefixed variables (e.g. {"TOWN_HALL_LOG_LEVEL": "DEBUG"}); `nats_config` is a
+    nats-server configuration file read before the flags (e.g. a leaf-node listener).
     """
 
     def __init__(
@@ -86,6 +87,7 @@ class Platform:
         environment: str = "dev",
         services: Iterable[str] = SERVICES,
         extra_env: Mapping[str, str] | None = None,
+        nats_config: Path | None = None,
     ):
         wanted = set(services)
         if unknown := wanted - set(SERVICES):
@@ -103,6 +105,7 @@ class Platform:
         self.secrets = dict(secrets)
         self.environment = environment
         self.extra_env = dict(extra_env or {})
+        self.nats_config = nats_config
         self.nats_url = f"nats://127.0.0.1:{self.ports['nats']}"
         self._procs: dict[str, subprocess.Popen[bytes]] = {}  # in start order
         self._atexit = False
@@ -175,11 +178,15 @@ class Platform:
         log = self.logs / f"{name}.log"
         return PlatformError(f"{message}\n--- last lines of {log} ---\n{log_tail(log)}")
 
-    def start_nats(self, timeout: float = 15.0) -> None:
+    def nats_argv(self) -> list[str]:
         store = self.workdir / "nats"
         store.mkdir(parents=True, exist_ok=True)
-        argv = [str(BIN / "nats-server"), "-js", "-sd", str(store), "-a", "127.0.0.1"]
-        proc = self._spawn("nats", [*argv, "-p", str(self.ports["nats"])], None)
+        config = ["-c", str(self.nats_config)] if self.nats_config else []
+        argv = [str(BIN / "nats-server"), *config, "-js", "-sd", str(store), "-a", "127.0.0.1"]
+        return [*argv, "-p", str(self.ports["nats"])]
+
+    def start_nats(self, timeout: float = 15.0) -> None:
+        proc = self._spawn("nats", self.nats_argv(), None)
         self._procs["nats"] = proc
         deadline = time.monotonic() + timeout
         while not _nats_answers(self.ports["nats"]):
