@@ -25,6 +25,9 @@ class IdentitySettings(ServiceSettings):
     # Demo accounts' password, read only by `seed-demo`.
     demo_password: SecretStr = SecretStr("")
     access_token_ttl_s: int = 8 * 3600
+    # Places served by an edge node (decision 4): their staff's sessions last the working day,
+    # to 24:00 Asia/Shanghai (identity.staff.service.session_ttl_s).
+    edge_places: list[str] = []
     service_token_ttl_s: int = 3600
     approval_credential_ttl_s: int = 600
     # Applicants' sessions after a one-time code: short, they only read their own cases.

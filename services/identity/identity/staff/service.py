@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import timedelta
+from collections.abc import Collection
+from datetime import datetime, time, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -16,6 +17,7 @@ from govnet_kit import audit
 from govnet_kit.auth import Principal
 from govnet_kit.db import utcnow
 from govnet_kit.errors import Conflict, InvalidArgument, NotFound, PermissionDenied, Unauthenticated
+from govnet_kit.worktime import SHANGHAI
 from identity.delegation.service import publish_revoked
 from identity.staff.models import IntegrationClient, Staff
 from identity.tokens import IssuedToken, Refused, Signer
@@ -42,8 +44,27 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def session_ttl_s(
+    place_code: str, now: datetime, *, ttl_s: int, day_places: Collection[str]
+) -> int:
+    """At an edge node's places (decision 4) a staff session lasts the working day: until
+    24:00 Asia/Shanghai of the day of sign-in, so a link that drops during the day locks nobody
+    out (tokens are verified there with the cached key set). Never shorter than `ttl_s`."""
+    if place_code not in day_places:
+        return ttl_s
+    local = now.astimezone(SHANGHAI)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=SHANGHAI)
+    return max(ttl_s, int((midnight - local).total_seconds()))
+
+
 async def sign_in(
-    *, session: AsyncSession, signer: Signer, username: str, password: str, ttl_s: int
+    *,
+    session: AsyncSession,
+    signer: Signer,
+    username: str,
+    password: str,
+    ttl_s: int,
+    day_places: Collection[str] = (),
 ) -> tuple[Staff, IssuedToken] | Refused:
     """A refusal is returned, not raised, so that the failed count and its audit entry commit."""
     staff = await session.scalar(select(Staff).where(Staff.username == username))
@@ -82,7 +103,7 @@ async def sign_in(
             "place": staff.place_code,
             "dept": staff.department_code,
         },
-        ttl_s,
+        session_ttl_s(staff.place_code, now, ttl_s=ttl_s, day_places=day_places),
     )
     return staff, IssuedToken(token, exp)
 

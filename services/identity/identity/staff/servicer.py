@@ -87,6 +87,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
                 username=request.username,
                 password=request.password,
                 ttl_s=self._settings.access_token_ttl_s,
+                day_places=self._settings.edge_places,
             )
         if isinstance(outcome, Refused):
             raise outcome.error
