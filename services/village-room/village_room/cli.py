@@ -13,7 +13,12 @@ def _consumers(settings: VillageRoomSettings, sessions):  # type: ignore[no-unty
     from govnet_kit.messaging import NatsLink
     from village_room.main import consumers
 
-    return consumers(NatsLink(settings.nats_url), sessions)
+    return consumers(
+        NatsLink(settings.nats_url),
+        sessions,
+        edge_node=settings.edge_node,
+        edge_places=settings.edge_places,
+    )
 
 
 def _retention():  # type: ignore[no-untyped-def]

@@ -1,3 +1,4 @@
+import re
 import secrets
 from functools import lru_cache
 from typing import Literal
@@ -27,6 +28,27 @@ class VillageRoomSettings(PersonalDataSettings, RetentionSettings):
     # The HMAC key of the provider's callbacks. Left empty outside prod, one is generated at
     # start: the test provider lives in this one process, so nobody else needs to know it.
     payment_callback_secret: SecretStr = SecretStr("")
+    # The edge profile (decision 4, docs/operations.md "Edge node"): a node of its own for
+    # villages with a weak link, beside a leaf nats-server. Empty: the central service. Named,
+    # the node takes only `edge_places`' status events under durable consumers of its own, leaves
+    # the central streams alone, and keeps identity's key set in `key_cache_file`, so the day's
+    # sessions still verify after a restart while the link is down.
+    edge_node: str = ""
+    edge_places: list[str] = []
+    key_cache_file: str = ""
+
+    @model_validator(mode="after")
+    def _edge_settings(self) -> "VillageRoomSettings":
+        if not self.edge_node:
+            return self
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", self.edge_node):
+            # It names JetStream durables: no dots, wildcards or spaces.
+            raise ValueError("edge_node: 1 to 40 of a-z, 0-9 and '-'")
+        if not self.edge_places or not all(re.fullmatch(r"\d{12}", p) for p in self.edge_places):
+            raise ValueError("edge_places: the 12-digit place codes this edge node serves")
+        if not self.key_cache_file:
+            raise ValueError("key_cache_file: where the edge node keeps identity's key set")
+        return self
 
     @model_validator(mode="after")
     def _payment_settings(self) -> "VillageRoomSettings":

@@ -25,6 +25,7 @@ from village_room.case.servicer import PUBLIC_METHODS, VillageRoomServicer
 from village_room.config import VillageRoomSettings
 from village_room.consultation.router import router as consultation_router
 from village_room.development.router import router as development_router
+from village_room.edge import Uplink, durable_subjects, equip
 from village_room.fee.router import router as fee_router
 from village_room.mediation.router import router as mediation_router
 from village_room.outbox.router import router as outbox_router
@@ -40,6 +41,7 @@ from village_room.welfare.router import router as welfare_router
 
 def build(settings: VillageRoomSettings) -> tuple[Runtime, FastAPI]:
     runtime = Runtime(settings)
+    uplink = equip(runtime, settings.key_cache_file) if settings.edge_node else None
     links = Links(
         runtime,
         town_target=settings.town_hall_grpc_target,
@@ -52,6 +54,7 @@ def build(settings: VillageRoomSettings) -> tuple[Runtime, FastAPI]:
         description="村便民服务室: visit register, agency applications, replies.",
     )
     app.state.links = links
+    app.state.uplink = uplink
     # One limiter for the HTTP and gRPC look-ups, so guessing over both counts once.
     app.state.lookup_limiter = FailureLimiter(**case_service.LOOKUP_LIMIT)
     app.include_router(session_router())
@@ -80,12 +83,18 @@ def consumers(
     sessions: async_sessionmaker[AsyncSession],
     *,
     after_commit: Callable[[], None] | None = None,
+    edge_node: str = "",
+    edge_places: list[str] | None = None,
 ) -> list[DurableConsumer]:
-    """The durable consumers; what they give up on goes to the dead-letter store."""
+    """The durable consumers; what they give up on goes to the dead-letter store.
+
+    An edge node has durables of its own (two nodes sharing one would split its messages), and
+    takes only its places' status events."""
+    name = f"village-room-edge-{edge_node}" if edge_node else "village-room"
     catalog = DurableConsumer(
         link,
         sessions,
-        durable="village-room-catalog",
+        durable=f"{name}-catalog",
         stream=CATALOG_STREAM.name,
         subjects=catalog_replica.CATALOG_SUBJECTS,
         handler=catalog_replica.handle_published,
@@ -95,9 +104,13 @@ def consumers(
     decisions = DurableConsumer(
         link,
         sessions,
-        durable="village-room-cases",
+        durable=f"{name}-cases",
         stream=CASE_STREAM.name,
-        subjects=["govnet.case.status.town.>", "govnet.case.status.city.>"],
+        subjects=(
+            durable_subjects(edge_places or [])
+            if edge_node
+            else ["govnet.case.status.town.>", "govnet.case.status.city.>"]
+        ),
         handler=handle_status,
         after_commit=after_commit,
         on_dead_letter=dead_letters.record,
@@ -108,6 +121,7 @@ def consumers(
 async def serve(settings: VillageRoomSettings) -> None:
     runtime, app = build(settings)
     servicer = VillageRoomServicer(runtime, app.state.lookup_limiter)
+    uplink: Uplink | None = app.state.uplink
     await runtime.serve(
         app,
         register_grpc=[
@@ -117,8 +131,15 @@ async def serve(settings: VillageRoomSettings) -> None:
         tasks=[
             *(
                 c.run
-                for c in consumers(runtime.nats, runtime.sessions, after_commit=runtime.committed)
+                for c in consumers(
+                    runtime.nats,
+                    runtime.sessions,
+                    after_commit=runtime.committed,
+                    edge_node=settings.edge_node,
+                    edge_places=settings.edge_places,
+                )
             ),
             *retention.tasks(settings, runtime.sessions, RETENTION),
+            *([uplink.run] if uplink else []),
         ],
     )
