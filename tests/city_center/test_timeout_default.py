@@ -11,7 +11,7 @@ import pytest_asyncio
 from sqlalchemy import func, select
 
 import city_center.models  # noqa: F401 - registers the service's tables
-from city_center.case import deemed, flags, steps
+from city_center.case import deemed, flags, steps, timers
 from city_center.case import service as case_service
 from city_center.case.models import CaseDecision, CityCase
 from city_center.case.timers import CaseTimer
@@ -21,10 +21,10 @@ from city_center.seed import TREE_FELLING_PERMIT
 from govnet.catalog.v1 import catalog_pb2
 from govnet.common.v1 import case_pb2
 from govnet.events.v1 import events_pb2
-from govnet_kit import audit
+from govnet_kit import audit, deadlines
 from govnet_kit.auth import ApprovalCredential, Principal
 from govnet_kit.cases import ts
-from govnet_kit.db import make_engine, make_sessionmaker, transaction
+from govnet_kit.db import make_engine, make_sessionmaker, transaction, utcnow
 from govnet_kit.errors import Conflict
 from govnet_kit.messaging import OutboxMessage
 from govnet_kit.worktime import SHANGHAI, WorkCalendar
@@ -294,3 +294,25 @@ async def test_a_decision_racing_the_default_ends_in_one_outcome(pg_sessions):
         assert len(approved) + len(defaulted) == 12
         assert {e.case_number for e in approved}.isdisjoint({e.case_number for e in defaulted})
         assert len(approved) == results[1:].count("decided")
+
+
+async def test_the_metrics_show_clocks_run_out_and_how_long_they_wait(sessions):
+    await _receive(sessions, 2)
+    now = utcnow()
+    async with transaction(sessions) as s:
+        late, later = (await s.scalars(select(CaseTimer).order_by(CaseTimer.case_id))).all()
+        late.due_at, later.due_at = now - timedelta(seconds=30), now + timedelta(hours=1)
+    source = deadlines.metrics_source(sessions, timers.CLOCKS)
+
+    async def read() -> dict[str, float]:
+        return {f.name: f.samples[0].value for f in await source.collect()}
+
+    seen = await read()
+    assert seen["govnet_deadline_clocks_running"] == 2
+    assert seen["govnet_deadline_clocks_due"] == 1
+    assert 30 <= seen["govnet_deadline_sweep_lag_seconds"] < 300
+    report = await _sweep(sessions, utcnow())
+    assert len(report.deemed) == 1
+    seen = await read()
+    assert (seen["govnet_deadline_clocks_running"], seen["govnet_deadline_clocks_due"]) == (1, 0)
+    assert seen["govnet_deadline_sweep_lag_seconds"] == 0

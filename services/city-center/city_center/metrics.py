@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from city_center.case.models import CityCase
+from city_center.case.timers import CLOCKS
+from govnet_kit.deadlines import metrics_source
 from govnet_kit.metrics import Source, case_source
 
 if TYPE_CHECKING:
@@ -13,4 +15,4 @@ if TYPE_CHECKING:
 
 
 def sources(runtime: Runtime) -> list[Source]:
-    return [case_source(runtime.sessions, CityCase)]
+    return [case_source(runtime.sessions, CityCase), metrics_source(runtime.sessions, CLOCKS)]
