@@ -3,6 +3,7 @@ case number and deadline, a redirect for what the village does not handle."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import datetime
 
@@ -189,3 +190,40 @@ async def test_a_seasonal_item_out_of_season_is_refused_naming_the_next_day(sess
     with pytest.raises(Conflict) as err:
         await apply(sessions, "LY-SEASON", ALL)
     assert err.value.message_zh and "LY-SEASON" in err.value.message_zh
+
+
+async def test_concurrent_acceptances_get_distinct_gap_free_numbers(sessions):
+    """Decision 5 on PostgreSQL: twelve duty staff accepting at once in one village on one day
+    (the first of the day among them) get twelve distinct numbers with no gap, and an
+    acceptance that fails after taking its number gives the number back."""
+    if sessions.kw["bind"].dialect.name != "postgresql":
+        pytest.skip("concurrent writers: PostgreSQL (SQLite has a single writer)")
+
+    class Abandoned(Exception):
+        pass
+
+    async def abandoned() -> None:
+        with pytest.raises(Abandoned):
+            async with transaction(sessions) as s:
+                outcome = await case_service.apply(
+                    s,
+                    place_code=VILLAGE,
+                    staff_id="staff-x",
+                    item_code="LY-0001",
+                    applicant=PERSON,
+                    materials=[material(c) for c in ALL],
+                    visit=None,
+                    calendar=WorkCalendar(confirmed_years=[2025, 2026, 2027]),
+                )
+                assert outcome.case is not None
+                raise Abandoned  # e.g. the applicant walked away before the slip was printed
+
+    results = await asyncio.gather(
+        *(apply(sessions, "LY-0001", ALL) for _ in range(12)), abandoned()
+    )
+    numbers = sorted(r.case.case_number for r in results[:12])
+    day = datetime.now(SHANGHAI).strftime("%Y%m%d")
+    assert numbers == [f"{VILLAGE}-{day}-{i:04d}" for i in range(1, 13)]
+    assert len({r.case.query_code for r in results[:12]}) == 12
+    async with sessions() as s:
+        assert await s.scalar(select(func.count()).select_from(VillageCase)) == 12

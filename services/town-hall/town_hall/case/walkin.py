@@ -12,18 +12,21 @@ handed over here, recording who received it and when (L4).
 from __future__ import annotations
 
 import hashlib
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from govnet.catalog.v1 import catalog_pb2
 from govnet.common.v1 import case_pb2
-from govnet_kit import audit, calls, catalog_replica, lifecycle
+from govnet_kit import audit, calls, cases, catalog_replica, lifecycle
 from govnet_kit.auth import Principal
-from govnet_kit.cases import ts
+from govnet_kit.cases import (
+    RIGHTS_AND_OBLIGATIONS,  # noqa: F401 - on this tier's slip
+    MaterialData,
+    missing_materials,
+    ts,
+)
 from govnet_kit.db import utcnow
 from govnet_kit.errors import Conflict, InvalidArgument, NotFound
 from govnet_kit.worktime import SHANGHAI, WorkCalendar
@@ -37,28 +40,11 @@ from town_hall.case.models import (
 )
 from town_hall.case.service import ESCALATE, TIER, _emit, machine_of
 
-QUERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
-RIGHTS_AND_OBLIGATIONS = (
-    "您有权查询办理进度，在承诺时限内获得明确答复；不予许可的，有权申请行政复议或提起行政诉讼。"
-    "您应对所提交材料的真实性负责，并按通知补正材料。\n"
-    "You may follow the case and receive an explicit reply within the committed time limit; "
-    "a refusal can be challenged by administrative reconsideration or litigation. "
-    "You are responsible for the truth of the materials and for supplementing them when told."
-)
-
 
 @dataclass(frozen=True)
 class ApplicantData:
     name: str
     id_number: str
-
-
-@dataclass(frozen=True)
-class MaterialData:
-    code: str
-    filename: str
-    content_type: str
-    content: bytes
 
 
 @dataclass
@@ -70,33 +56,6 @@ class Outcome:
     notice: TownOneTimeNotice | None = None
     case: TownCase | None = None
     redirect_tiers: list[str] = field(default_factory=list)
-
-
-def missing_materials(
-    item: catalog_pb2.CatalogItem, provided: list[MaterialData]
-) -> list[catalog_pb2.RequiredMaterial]:
-    """Every required material not provided, all at once (one-time notice)."""
-    have = {m.code for m in provided if m.content}
-    return [m for m in item.materials if m.code not in have]
-
-
-async def _next_case_number(session: AsyncSession, place_code: str, now: datetime) -> str:
-    day = now.astimezone(SHANGHAI).date()
-    seq = await session.scalar(
-        select(TownCaseSequence)
-        .where(TownCaseSequence.place_code == place_code, TownCaseSequence.day == day)
-        .with_for_update()
-    )
-    if seq is None:
-        seq = TownCaseSequence(place_code=place_code, day=day, last=0)
-        session.add(seq)
-    seq.last += 1
-    await session.flush()
-    return f"{place_code}-{day:%Y%m%d}-{seq.last:04d}"
-
-
-def _query_code() -> str:
-    return "".join(secrets.choice(QUERY_ALPHABET) for _ in range(8))
 
 
 def _in_scope(item: catalog_pb2.CatalogItem) -> bool:
@@ -160,8 +119,10 @@ async def apply(
     else:
         handling, status = lifecycle.ASSISTED.key, case_pb2.CASE_STATUS_RECEIVED
     case = TownCase(
-        case_number=await _next_case_number(session, township_code, now),
-        query_code=_query_code(),
+        case_number=await cases.next_case_number(
+            session, TownCaseSequence, place_code=township_code, now=now
+        ),
+        query_code=cases.query_code(),
         township_code=township_code,
         origin_place_code=township_code,
         item_code=item.code,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,12 +13,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from govnet.catalog.v1 import catalog_pb2
 from govnet.common.v1 import case_pb2
 from govnet.events.v1 import events_pb2
-from govnet_kit import audit, calls, catalog_replica, lifecycle, seasonal
-from govnet_kit.cases import emit_status, from_ts, ts
+from govnet_kit import audit, calls, cases, catalog_replica, lifecycle, seasonal
+from govnet_kit.cases import (
+    RIGHTS_AND_OBLIGATIONS,  # noqa: F401 - on this tier's slip
+    MaterialData,
+    emit_status,
+    from_ts,
+    missing_materials,
+    ts,
+)
 from govnet_kit.db import utcnow
 from govnet_kit.errors import Conflict, NotFound
 from govnet_kit.ratelimit import FailureLimiter
-from govnet_kit.worktime import SHANGHAI, WorkCalendar
+from govnet_kit.worktime import WorkCalendar
 from village_room.applicant import service as applicant_service
 from village_room.case.models import (
     Applicant,
@@ -41,15 +47,6 @@ REGISTER_RECIPIENTS = "register_recipients"
 FETCH_DECISION = "fetch_decision"
 # Ten wrong query codes per case number in ten minutes, then the look-up waits.
 LOOKUP_LIMIT = {"limit": 10, "window": 600.0}
-QUERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
-
-RIGHTS_AND_OBLIGATIONS = (
-    "您有权查询办理进度，在承诺时限内获得明确答复；不予许可的，有权申请行政复议或提起行政诉讼。"
-    "您应对所提交材料的真实性负责，并按通知补正材料。\n"
-    "You may follow the case and receive an explicit reply within the committed time limit; "
-    "a refusal can be challenged by administrative reconsideration or litigation. "
-    "You are responsible for the truth of the materials and for supplementing them when told."
-)
 
 
 @dataclass(frozen=True)
@@ -61,14 +58,6 @@ class ApplicantData:
     channel: str = "sms"
 
 
-@dataclass(frozen=True)
-class MaterialData:
-    code: str
-    filename: str
-    content_type: str
-    content: bytes
-
-
 @dataclass
 class Outcome:
     """One of: redirected (out of scope), incomplete (one-time notice), accepted (slip)."""
@@ -78,33 +67,6 @@ class Outcome:
     notice: OneTimeNotice | None = None
     case: VillageCase | None = None
     redirect_tiers: list[str] = field(default_factory=list)
-
-
-def missing_materials(
-    item: catalog_pb2.CatalogItem, provided: list[MaterialData]
-) -> list[catalog_pb2.RequiredMaterial]:
-    """Every required material not provided, all at once (one-time notice)."""
-    have = {m.code for m in provided if m.content}
-    return [m for m in item.materials if m.code not in have]
-
-
-async def _next_case_number(session: AsyncSession, place_code: str, now: datetime) -> str:
-    day = now.astimezone(SHANGHAI).date()
-    seq = await session.scalar(
-        select(CaseSequence)
-        .where(CaseSequence.place_code == place_code, CaseSequence.day == day)
-        .with_for_update()
-    )
-    if seq is None:
-        seq = CaseSequence(place_code=place_code, day=day, last=0)
-        session.add(seq)
-    seq.last += 1
-    await session.flush()
-    return f"{place_code}-{day:%Y%m%d}-{seq.last:04d}"
-
-
-def _query_code() -> str:
-    return "".join(secrets.choice(QUERY_ALPHABET) for _ in range(8))
 
 
 async def _item_for(
@@ -202,8 +164,10 @@ async def apply(
     session.add(person)
     await session.flush()
     case = VillageCase(
-        case_number=await _next_case_number(session, place_code, now),
-        query_code=_query_code(),
+        case_number=await cases.next_case_number(
+            session, CaseSequence, place_code=place_code, now=now
+        ),
+        query_code=cases.query_code(),
         place_code=place_code,
         item_code=item.code,
         item_version=item.version,
