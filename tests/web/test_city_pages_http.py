@@ -1,8 +1,9 @@
-"""Who may open which of the city's pages, without a browser: the city's app in process on
-PostgreSQL, with tokens signed by a key of this test. A signed-out visitor to a staff page is
-sent to sign in, a staff member of another role or department gets a refusal page in their
-language, a forged form does nothing, and an identity that cannot be reached is said beside
-the decision's button with nothing decided."""
+"""The city's pages without a browser: the city's app in process on PostgreSQL, with tokens
+signed by a key of this test. A signed-out visitor to a staff page is sent to sign in, a staff
+member of another role or department gets a refusal page in their language, a forged form does
+nothing, an identity that cannot be reached is said beside the decision's button with nothing
+decided, and a joint item's meeting is convened from the desk and waits on the desks of the
+departments it names (their opinions need identity's credentials: the browser suite's part)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from tests.dbkit import fresh_sessions
 
 KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "city-pages"}, private=True)
 CASE = "341102101201-20261128-0001"
+JOINT_CASE = "341102101201-20261128-0002"  # FG-0001: development and reform, with three others
 STAFF_PAGES = [
     "/desk",
     f"/desk/cases/{CASE}",
@@ -92,6 +94,8 @@ async def app(tmp_path_factory):
                 accepted_at=ts(now),
                 deadline=ts(now + timedelta(days=14)),
             )
+            await case_service.receive(s, transfer=transfer, city_place_code="341100000000")
+            transfer.case_number, transfer.item_code = JOINT_CASE, "FG-0001"
             await case_service.receive(s, transfer=transfer, city_place_code="341100000000")
         settings = CityCenterSettings(database_url=f"sqlite+aiosqlite:///{tmp / 'unused.db'}")  # type: ignore[call-arg]
         runtime, fastapi_app = build(settings)
@@ -162,3 +166,35 @@ async def test_identity_unreachable_is_said_beside_the_button(browser):
     assert 'id="e-decision"' in resp.text and "暂时不可用" in resp.text
     page = await rep.get(f"/desk/cases/{CASE}")
     assert 'id="status">待审查<' in page.text  # nothing was decided
+
+
+async def test_a_joint_meeting_is_convened_and_waits_for_the_departments(app):
+    async def visitor(token: str) -> httpx.AsyncClient:
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app[0]), base_url="http://c")
+        return await as_(client, token)
+
+    lead = await visitor(session("chief_representative", dept="development_reform"))
+    land = await visitor(session("chief_representative", dept="land_resources"))
+    try:
+        # Before the meeting the case is the lead department's alone.
+        before = await land.get(f"/desk/cases/{JOINT_CASE}")
+        assert before.status_code == 403 and "非本部门办件" in before.text
+
+        done = await lead.post(
+            f"/desk/cases/{JOINT_CASE}/joint-meeting",
+            data={"working_days": "5", "csrf": lead.cookies["govnet_csrf"]},
+        )
+        assert done.status_code == 303
+        page = (await lead.get(done.headers["location"])).text
+        assert "联席会议已召集" in page and 'id="status">审查中<' in page
+        for department in ("land_resources", "environmental_protection", "construction"):
+            assert f'data-department="{department}"><td>' in page
+        assert page.count("待提出") == 3
+
+        # The land resources bureau finds it on its desk and may give its opinion.
+        assert JOINT_CASE in (await land.get("/desk")).text.split('id="meetings"')[1]
+        page = (await land.get(f"/desk/cases/{JOINT_CASE}")).text
+        assert 'id="opinion-form"' in page and 'id="decision-form"' not in page
+    finally:
+        await lead.aclose()
+        await land.aclose()
