@@ -23,7 +23,7 @@ from govnet_kit import audit
 from govnet_kit.auth import ApprovalCredential, Principal
 from govnet_kit.cases import ts
 from govnet_kit.db import transaction
-from govnet_kit.errors import Conflict, InvalidArgument, PermissionDenied
+from govnet_kit.errors import Conflict, HeldByOther, InvalidArgument, PermissionDenied
 from govnet_kit.messaging import OutboxMessage
 from govnet_kit.worktime import SHANGHAI, WorkCalendar
 from tests.dbkit import fresh_sessions
@@ -226,14 +226,23 @@ async def test_extension_once_within_the_items_allowance(sessions):
 async def test_the_owner_hands_the_case_on(sessions):
     async with transaction(sessions) as s:
         await steps.claim(s, case=await _case(s), staff=REP, city_place_code=CITY)
-    with pytest.raises(PermissionDenied):
-        async with transaction(sessions) as s:
-            await steps.hand_on(
-                s, case=await _case(s), staff=COLLEAGUE, to_staff_id="rep-3", reason=""
-            )
-    with pytest.raises(Conflict):  # a taken case cannot be taken again
-        async with transaction(sessions) as s:
-            await steps.claim(s, case=await _case(s), staff=COLLEAGUE, city_place_code=CITY)
+    # A colleague can neither hand it on nor take it: the answer names who holds it (issue 7).
+    for attempt in (
+        lambda s, case: steps.hand_on(
+            s, case=case, staff=COLLEAGUE, to_staff_id="rep-3", reason=""
+        ),
+        lambda s, case: steps.claim(s, case=case, staff=COLLEAGUE, city_place_code=CITY),
+    ):
+        with pytest.raises(HeldByOther) as err:
+            async with transaction(sessions) as s:
+                await attempt(s, await _case(s))
+        held = err.value.to_dict()
+        assert (held["code"], held["field"]) == ("held_by_other", "owner_staff_id")
+        assert held["holder"]["staff_id"] == "rep-1" and held["holder"]["step"] == "in_review"
+        assert held["holder"]["since"] is not None
+        assert "rep-1" in held["message"] and "rep-1" in held["message_zh"]
+    async with transaction(sessions) as s:  # taking it again is no step at all
+        await steps.claim(s, case=await _case(s), staff=REP, city_place_code=CITY)
     async with transaction(sessions) as s:
         case = await steps.hand_on(
             s, case=await _case(s), staff=REP, to_staff_id="rep-2", reason="休假"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import grpc
 from fastapi import FastAPI, Request
@@ -12,6 +14,7 @@ from fastapi.responses import JSONResponse
 from govnet_kit import access_log
 
 log = logging.getLogger(__name__)
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # govnet_kit.worktime's, without importing the calendar
 
 
 class DomainError(Exception):
@@ -52,6 +55,48 @@ class Conflict(DomainError):
     http_status = 409
     grpc_status = grpc.StatusCode.FAILED_PRECONDITION
     code = "conflict"
+
+
+class HeldByOther(Conflict):
+    """Two people acted on one case at once, or one acted on a case another holds (issue 7):
+    the answer names who holds it, at which step and since when, not a bare "conflict".
+    Built by `govnet_kit.holders.held_by`, the same at every tier."""
+
+    code = "held_by_other"
+
+    def __init__(
+        self,
+        *,
+        case_number: str,
+        staff_id: str,
+        display_name: str,
+        step: str,
+        step_zh: str,
+        since: datetime | None,
+        field: str = "holder",
+    ):
+        local = since.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if since else ""
+        who_en = f"{display_name} (staff {staff_id})" if display_name else f"staff {staff_id}"
+        who_zh = f"{display_name}（工号 {staff_id}）" if display_name else f"工作人员 {staff_id}"
+        if not staff_id:  # the applicant or the system, never a person's id or number
+            who_en = who_zh = display_name
+        super().__init__(
+            f"case {case_number} is held by {who_en}: {step}"
+            + (f" since {local} (Beijing time)" if local else ""),
+            message_zh=f"办件 {case_number} 已由{who_zh}办理：{step_zh}"
+            + (f"（自 {local} 起）" if local else ""),
+            field=field,
+        )
+        self.holder: dict[str, object] = {
+            "staff_id": staff_id,
+            "display_name": display_name,
+            "step": step,
+            "step_zh": step_zh,
+            "since": since.isoformat() if since else None,
+        }
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "holder": self.holder}
 
 
 class Unauthenticated(DomainError):

@@ -173,8 +173,8 @@ async def decide(
 ) -> CaseDecision:
     case = await steps.locked_case(session, case_number)
     check_credential(staff=staff, credential=credential, case=case)
-    if case.status in DECIDED:
-        raise Conflict(f"case {case_number} is already decided", message_zh="该办件已作出决定")
+    # Decided already, or taken by a colleague (a substitute acts for the holder, L7).
+    await steps.check_not_held(session, case, staff, on_behalf_of=credential.on_behalf_of)
     if case.status == case_pb2.CASE_STATUS_PENDING_DECISION:
         # Deciding a case nobody took yet takes it first (L3: the decider owns it).
         await steps.claim(session, case=case, staff=staff, city_place_code=city_place_code)

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from city_center.case import timers
-from city_center.case.models import CaseMaterial, CityCase
+from city_center.case.models import CaseDecision, CaseMaterial, CityCase
 from city_center.catalog import service as catalog_service
 from govnet.common.v1 import case_pb2
-from govnet_kit import audit, lifecycle
+from govnet_kit import audit, holders, lifecycle
 from govnet_kit.auth import Principal
 from govnet_kit.cases import emit_status, ts
 from govnet_kit.db import utcnow
@@ -67,11 +67,27 @@ def emit(session: AsyncSession, case: CityCase, city_place_code: str, **facts: o
     )
 
 
+async def check_not_held(
+    session: AsyncSession, case: CityCase, staff: Principal, on_behalf_of: str = ""
+) -> None:
+    """Another colleague took or decided the case: the 409 names them (issue 7)."""
+    await holders.check_not_held(
+        session,
+        case,
+        staff_id=staff.subject,
+        decision_model=CaseDecision,
+        on_behalf_of=on_behalf_of,
+    )
+
+
 async def claim(
     session: AsyncSession, *, case: CityCase, staff: Principal, city_place_code: str
 ) -> CityCase:
-    """The first person asked owns the case (首问负责, L3)."""
+    """The first person asked owns the case (首问负责, L3); taking it again is a no-op."""
     require_department(staff, case)
+    await check_not_held(session, case, staff)
+    if case.status == case_pb2.CASE_STATUS_IN_REVIEW and case.owner_staff_id == staff.subject:
+        return case
     MACHINE.move(case, case_pb2.CASE_STATUS_IN_REVIEW)
     case.owner_staff_id = staff.subject
     emit(session, case, city_place_code, acting_staff_id=staff.subject)
@@ -86,7 +102,8 @@ async def hand_on(
 ) -> CityCase:
     """The owner hands the case on to a colleague; ownership moves only this way (L3)."""
     require_department(staff, case)
-    if case.owner_staff_id != staff.subject:
+    await check_not_held(session, case, staff)
+    if case.owner_staff_id != staff.subject:  # nobody took it yet
         raise PermissionDenied(
             "only the staff member who owns the case may hand it on",
             message_zh="只有承办人可以移交办件",
@@ -124,6 +141,7 @@ async def suspend(
 ) -> CityCase:
     """Ask for a supplement: the clock stops with the working days it had left (L2)."""
     require_department(staff, case)
+    await check_not_held(session, case, staff)
     if case.status == case_pb2.CASE_STATUS_PENDING_DECISION:
         await claim(session, case=case, staff=staff, city_place_code=city_place_code)
     item = await catalog_service.get_version(session, case.item_code, case.item_version)
@@ -235,6 +253,7 @@ async def extend(
 ) -> CityCase:
     """Once, by at most the working days the item allows, with a recorded reason (L2)."""
     require_department(staff, case)
+    await check_not_held(session, case, staff)
     item = await catalog_service.get_version(session, case.item_code, case.item_version)
     if item.extension_days <= 0:
         raise Conflict(
