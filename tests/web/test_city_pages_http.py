@@ -2,7 +2,7 @@
 signed by a key of this test. A signed-out visitor to a staff page is sent to sign in, a staff
 member of another role or department gets a refusal page in their language, a forged form does
 nothing, an identity that cannot be reached is said beside the decision's button with nothing
-decided, and a joint item's meeting is convened from the desk and waits on the desks of the
+decided, the clock extended and stopped for a supplement from the desk, and a joint item's meeting is convened from the desk and waits on the desks of the
 departments it names (their opinions need identity's credentials: the browser suite's part)."""
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from tests.dbkit import fresh_sessions
 KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "city-pages"}, private=True)
 CASE = "341102101201-20261128-0001"
 JOINT_CASE = "341102101201-20261128-0002"  # FG-0001: development and reform, with three others
+LAND_CASE = "341102101201-20261128-0003"  # GT-0001: land resources; may be extended 10 days
 STAFF_PAGES = [
     "/desk",
     f"/desk/cases/{CASE}",
@@ -96,6 +97,8 @@ async def app(tmp_path_factory):
             )
             await case_service.receive(s, transfer=transfer, city_place_code="341100000000")
             transfer.case_number, transfer.item_code = JOINT_CASE, "FG-0001"
+            await case_service.receive(s, transfer=transfer, city_place_code="341100000000")
+            transfer.case_number, transfer.item_code = LAND_CASE, "GT-0001"
             await case_service.receive(s, transfer=transfer, city_place_code="341100000000")
         settings = CityCenterSettings(database_url=f"sqlite+aiosqlite:///{tmp / 'unused.db'}")  # type: ignore[call-arg]
         runtime, fastapi_app = build(settings)
@@ -198,3 +201,27 @@ async def test_a_joint_meeting_is_convened_and_waits_for_the_departments(app):
     finally:
         await lead.aclose()
         await land.aclose()
+
+
+async def test_the_desk_extends_the_clock_and_stops_it_for_a_supplement(browser):
+    rep = await as_(browser, session("chief_representative", dept="land_resources"))
+    page = f"/desk/cases/{LAND_CASE}"
+
+    def post(step: str, **data: str | list[str]):  # type: ignore[no-untyped-def]
+        return rep.post(f"{page}/{step}", data={**data, "csrf": rep.cookies["govnet_csrf"]})
+
+    too_long = await post("extension", days="11", extension_reason="现场踏勘需要时间")
+    assert too_long.status_code == 422 and 'id="e-days"' in too_long.text  # at most 10
+    extended = await post("extension", days="5", extension_reason="现场踏勘需要时间")
+    assert extended.status_code == 303
+    assert 'id="extend-form"' not in (await rep.get(page)).text  # once only
+
+    nothing = await post("suspension", note="请补充")
+    assert nothing.status_code == 422
+    assert 'aria-describedby="e-material_codes"' in nothing.text
+    asked = await post("suspension", material_codes=["site_plan", "id_card"], note="原件模糊")
+    assert asked.status_code == 303
+    after = (await rep.get(page)).text
+    assert 'id="status">中止（待补正）<' in after and "计时中止，剩余" in after
+    assert 'id="supplement"' in after and "原件模糊" in after
+    assert 'id="suspend-form"' not in after and 'id="decision-form"' not in after

@@ -18,7 +18,14 @@ from city_center.case import joint, steps
 from city_center.case import router as case_api
 from city_center.case import service as case_service
 from city_center.case.models import CaseDecision
-from city_center.case.schemas import ConveneIn, CredentialIn, DecisionIn, OpinionIn
+from city_center.case.schemas import (
+    ConveneIn,
+    CredentialIn,
+    DecisionIn,
+    ExtendIn,
+    OpinionIn,
+    SuspendIn,
+)
 from city_center.catalog import service as catalog_service
 from city_center.web import service as web_service
 from city_center.web.common import DESK, PAGES, CaseNumber, flash, render, staff_of, status_label
@@ -50,6 +57,11 @@ DONE = {
     ),
     "convened": ("联席会议已召集。", "The joint meeting is convened."),
     "opinion": ("意见已提交。", "Your department's opinion is recorded."),
+    "suspended": (
+        "已要求补正，计时中止；补正材料送达后自动恢复。",
+        "Supplement asked for; the clock stops until it arrives.",
+    ),
+    "extended": ("办理期限已延长。", "The time limit is extended."),
 }
 
 
@@ -128,6 +140,11 @@ async def _case_page(
             "departments": departments,
             "can_decide": own and case.status in WAITING - {case_pb2.CASE_STATUS_SUSPENDED},
             "can_convene": own and joint_item and meeting is None and case.status in WAITING,
+            "can_suspend": own and case.status in WAITING - {case_pb2.CASE_STATUS_SUSPENDED},
+            "can_extend": own
+            and item.extension_days > 0
+            and not case.extended_days
+            and case.status in WAITING - {case_pb2.CASE_STATUS_SUSPENDED},
             "can_give_opinion": mine is not None
             and mine.opinion == joint.PENDING
             and meeting is not None
@@ -159,12 +176,14 @@ async def _credential(runtime: Runtime, principal: Principal) -> ApprovalCredent
 
 
 def _refused_form(
-    exc: DomainError | ValidationError, form_name: str
+    exc: DomainError | ValidationError, form_name: str, rename: dict[str, str] | None = None
 ) -> tuple[pages.FormErrors, int]:
     """Errors of a post beside their field; one without a field beside the form's button."""
     if isinstance(exc, ValidationError):
-        return pages.FormErrors.from_validation(exc), 422
-    return pages.FormErrors.from_domain(exc, rename={"": form_name}), exc.http_status
+        return pages.FormErrors.from_validation(exc, rename=rename), 422
+    return pages.FormErrors.from_domain(exc, rename={"": form_name, **(rename or {})}), (
+        exc.http_status
+    )
 
 
 @router.post("/desk/cases/{case_number}/decision")
@@ -253,3 +272,67 @@ async def give_opinion(request: Request, case_number: CaseNumber) -> Response:
         )
     runtime.committed()
     return PAGES.redirect(request, f"/desk/cases/{case_number}?done=opinion")
+
+
+@router.post("/desk/cases/{case_number}/suspension")
+async def suspend(request: Request, case_number: CaseNumber) -> Response:
+    """Ask for a supplement: everything missing at once; the clock stops until it arrives (L2)."""
+    principal = await staff_of(request, DESK)
+    form = await pages.form_data(request)
+    codes = [str(c) for c in form.getlist("material_codes")][:50]
+    values = {"note": str(form.get("note", "")), "material_codes": codes}
+    runtime = get_runtime(request)
+    try:
+        body = SuspendIn(material_codes=codes, note=values["note"])  # type: ignore[arg-type]
+        async with transaction(runtime.sessions) as session:
+            case = await steps.locked_case(session, case_number)
+            await steps.suspend(
+                session,
+                case=case,
+                staff=principal,
+                request=steps.SupplementInput(material_codes=body.material_codes, note=body.note),
+                calendar=await case_api.calendar(session, runtime),
+                city_place_code=runtime.settings.place_code,  # type: ignore[attr-defined]
+            )
+    except (DomainError, ValidationError) as exc:
+        errors, status = _refused_form(exc, "suspend")
+        errors.by_field = {  # "material_codes[2]": beside the list as a whole
+            k.partition("[")[0]: v for k, v in errors.by_field.items()
+        }
+        return await _case_page(
+            request, principal, case_number, errors=errors, values=values, status_code=status
+        )
+    runtime.committed()
+    return PAGES.redirect(request, f"/desk/cases/{case_number}?done=suspended")
+
+
+@router.post("/desk/cases/{case_number}/extension")
+async def extend(request: Request, case_number: CaseNumber) -> Response:
+    """Once, by at most the working days the item allows, with a recorded reason (L2)."""
+    principal = await staff_of(request, DESK)
+    form = await pages.form_data(request)
+    values = {
+        "days": str(form.get("days", "")).strip(),
+        "extension_reason": str(form.get("extension_reason", "")),
+    }
+    runtime = get_runtime(request)
+    try:
+        body = ExtendIn(days=values["days"], reason=values["extension_reason"])  # type: ignore[arg-type]
+        async with transaction(runtime.sessions) as session:
+            case = await steps.locked_case(session, case_number)
+            await steps.extend(
+                session,
+                case=case,
+                staff=principal,
+                days=body.days,
+                reason=body.reason,
+                calendar=await case_api.calendar(session, runtime),
+                city_place_code=runtime.settings.place_code,  # type: ignore[attr-defined]
+            )
+    except (DomainError, ValidationError) as exc:
+        errors, status = _refused_form(exc, "extend", {"reason": "extension_reason"})
+        return await _case_page(
+            request, principal, case_number, errors=errors, values=values, status_code=status
+        )
+    runtime.committed()
+    return PAGES.redirect(request, f"/desk/cases/{case_number}?done=extended")
