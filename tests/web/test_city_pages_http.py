@@ -23,6 +23,7 @@ from city_center.catalog import bulk
 from city_center.config import CityCenterSettings
 from city_center.main import build
 from city_center.seed import SEED_FILE
+from city_center.supervision.models import StaffMessage
 from govnet.common.v1 import case_pb2
 from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, AUDIENCE, ISSUER
 from govnet_kit.cases import ts
@@ -33,6 +34,7 @@ KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "city-pages"}, private=T
 CASE = "341102101201-20261128-0001"
 JOINT_CASE = "341102101201-20261128-0002"  # FG-0001: development and reform, with three others
 LAND_CASE = "341102101201-20261128-0003"  # GT-0001: land resources; may be extended 10 days
+WARNED = "3f0c2a5e-0000-4000-8000-00000000a001"  # a forestry representative with a warning
 STAFF_PAGES = [
     "/desk",
     f"/desk/cases/{CASE}",
@@ -51,12 +53,12 @@ PUBLIC_PAGES = [
 ]
 
 
-def session(*roles: str, dept: str = "", tier: str = "city") -> str:
+def session(*roles: str, dept: str = "", tier: str = "city", sub: str = "") -> str:
     now = int(time.time())
     claims = {
         "iss": ISSUER,
         "aud": AUDIENCE,
-        "sub": str(uuid.uuid4()),
+        "sub": sub or str(uuid.uuid4()),
         "iat": now,
         "nbf": now,
         "exp": now + 600,
@@ -100,6 +102,17 @@ async def app(tmp_path_factory):
             await case_service.receive(s, transfer=transfer, city_place_code="341100000000")
             transfer.case_number, transfer.item_code = LAND_CASE, "GT-0001"
             await case_service.receive(s, transfer=transfer, city_place_code="341100000000")
+            s.add(
+                StaffMessage(
+                    case_number=CASE,
+                    tier="city",
+                    kind="overdue",
+                    staff_id=WARNED,
+                    place_code="341100000000",
+                    department_code="forestry",
+                    deadline=now,
+                )
+            )
         settings = CityCenterSettings(database_url=f"sqlite+aiosqlite:///{tmp / 'unused.db'}")  # type: ignore[call-arg]
         runtime, fastapi_app = build(settings)
         runtime.sessions = sessions
@@ -225,3 +238,11 @@ async def test_the_desk_extends_the_clock_and_stops_it_for_a_supplement(browser)
     assert 'id="status">中止（待补正）<' in after and "计时中止，剩余" in after
     assert 'id="supplement"' in after and "原件模糊" in after
     assert 'id="suspend-form"' not in after and 'id="decision-form"' not in after
+
+
+async def test_the_desk_shows_the_representatives_own_warnings(browser):
+    mine = await as_(browser, session("chief_representative", dept="forestry", sub=WARNED))
+    page = (await mine.get("/desk")).text
+    assert 'id="warnings"' in page and f'href="/desk/cases/{CASE}"' in page and "已超期" in page
+    browser.cookies.set("govnet_session", session("chief_representative", dept="forestry"))
+    assert 'id="warnings"' not in (await browser.get("/desk")).text  # a colleague's are not

@@ -27,6 +27,7 @@ from city_center.case.schemas import (
     SuspendIn,
 )
 from city_center.catalog import service as catalog_service
+from city_center.supervision import service as supervision_service
 from city_center.web import service as web_service
 from city_center.web.common import DESK, PAGES, CaseNumber, flash, render, staff_of, status_label
 from govnet.catalog.v1 import catalog_pb2
@@ -74,6 +75,9 @@ async def desk(request: Request) -> Response:
         names = await web_service.item_names(
             session, {c.item_code for c in cases} | {c.item_code for c in meetings}
         )
+        warnings = await supervision_service.warnings(
+            session, kind=None, place=None, department=None, staff=principal.subject, limit=20
+        )
         department = (await web_service.department_names(session)).get(
             principal.department_code, (principal.department_code,) * 2
         )
@@ -91,6 +95,7 @@ async def desk(request: Request) -> Response:
             "meetings": [(c, names.get(c.item_code, (c.item_code,) * 2)) for c in meetings],
             "now": now,
             "department": department[0] if lang == "zh" else department[1],
+            "warnings": warnings,
         },
         principal=principal,
     )
