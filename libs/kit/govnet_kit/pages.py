@@ -92,7 +92,11 @@ class FormErrors:
             name = ".".join(str(p) for p in err["loc"]) or ""
             name = (rename or {}).get(name, name.rsplit(".", 1)[-1])
             msg = err["msg"].removeprefix("Value error, ")
-            out.add(name, _zh_validation(err["type"], msg), msg)
+            zh, sep, en = msg.partition(" / ")
+            if err["type"] == "value_error" and sep:  # a validator's own "中文 / English"
+                out.add(name, zh, en)
+            else:
+                out.add(name, _zh_validation(err["type"], msg), msg)
         return out
 
     @classmethod
@@ -236,6 +240,7 @@ class Pages:
             "nav": [(href, t(zh, en)) for href, zh, en in self.nav] if principal else [],
             "principal": principal,
             "sign_out_path": self.sign_out_path,
+            "sign_in_path": self.sign_in_path,
             "csrf_field": CSRF_FIELD,
             "csrf": csrf_token(request),
             "errors": FormErrors(),
@@ -301,6 +306,56 @@ class Pages:
 
     def router(self, **kwargs: Any) -> APIRouter:
         return APIRouter(route_class=self.route_class(), include_in_schema=False, **kwargs)
+
+    def sign_in_router(self, *, home: str) -> APIRouter:
+        """The staff sign-in form (relayed to identity, decision 8) and sign-out, at
+        `sign_in_path` and `sign_out_path`, landing on `next` or `home`; template
+        `sign_in.html` (the kit's, unless the service has its own)."""
+        router = self.router()
+        pages = self
+
+        @router.get(self.sign_in_path)
+        async def sign_in_form(request: Request, next: str = home) -> Response:
+            return pages.render(request, "sign_in.html", {"next": safe_next(next, home)})
+
+        @router.post(self.sign_in_path)
+        async def sign_in(request: Request) -> Response:
+            form = await form_data(request)
+            username, password = str(form.get("username", "")), str(form.get("password", ""))
+            target = safe_next(str(form.get("next", home)), home)
+            errors = FormErrors()
+            if not username:
+                errors.add("username", "请填写用户名", "enter your user name")
+            if not password:
+                errors.add("password", "请填写密码", "enter your password")
+            if not errors:
+                response = pages.redirect(request, target)
+                try:
+                    await staff_sign_in(
+                        get_runtime(request), response, username=username, password=password
+                    )
+                    return response
+                except DomainError as exc:
+                    errors = FormErrors.from_domain(exc, rename={"": "password"})
+            return pages.render(
+                request,
+                "sign_in.html",
+                {"next": target, "errors": errors, "values": {"username": username}},
+                status_code=422,
+            )
+
+        @router.post(self.sign_out_path)
+        async def sign_out_now(request: Request) -> Response:
+            await form_data(request)
+            return sign_out(pages.redirect(request, pages.sign_in_path))
+
+        return router
+
+
+def safe_next(target: str, home: str) -> str:
+    """Only a path of this service: a sign-in link must never send anyone elsewhere."""
+    ok = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return target if ok else home
 
 
 def assets_router() -> APIRouter:
