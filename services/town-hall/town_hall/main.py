@@ -19,12 +19,16 @@ from town_hall.case.retention import SPEC as RETENTION
 from town_hall.case.router import router as case_router
 from town_hall.case.servicer import TownHallServicer
 from town_hall.config import TownHallSettings
+from town_hall.notice.router import router as notice_router
+from town_hall.report.flows import ReportLink
+from town_hall.report.router import router as report_router
 
 
 def build(settings: TownHallSettings) -> tuple[Runtime, FastAPI, CityLink]:
     runtime = Runtime(settings)
     city = CityLink(runtime, settings.city_center_grpc_target)
-    runtime.register_calls(city.handlers())
+    reports = ReportLink(runtime, settings.city_center_grpc_target)
+    runtime.register_calls({**city.handlers(), **reports.handlers()})
     app = build_app(
         runtime,
         title="govnet township hall",
@@ -33,6 +37,8 @@ def build(settings: TownHallSettings) -> tuple[Runtime, FastAPI, CityLink]:
     )
     app.include_router(session_router())
     app.include_router(case_router)
+    app.include_router(notice_router)
+    app.include_router(report_router)
     return runtime, app, city
 
 
