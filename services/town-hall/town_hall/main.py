@@ -22,6 +22,7 @@ from town_hall.config import TownHallSettings
 from town_hall.notice.router import router as notice_router
 from town_hall.report.flows import ReportLink
 from town_hall.report.router import router as report_router
+from town_hall.web.router import router as web_router
 
 
 def build(settings: TownHallSettings) -> tuple[Runtime, FastAPI, CityLink]:
@@ -39,6 +40,7 @@ def build(settings: TownHallSettings) -> tuple[Runtime, FastAPI, CityLink]:
     app.include_router(case_router)
     app.include_router(notice_router)
     app.include_router(report_router)
+    app.include_router(web_router)
     return runtime, app, city
 
 

@@ -1,0 +1,213 @@
+"""A case at the township window: accept it (the first to take it owns it, L3), ask for a
+supplement (L2), decide it under a delegated approval credential of tier "town" (A1, L4), or,
+for a city item, see its escalation and send it again once fixed (decision 1); the result
+document printable with the case number as text and QR code."""
+
+from __future__ import annotations
+
+from fastapi import Request, Response
+from pydantic import ValidationError
+
+from govnet.common.v1 import case_pb2
+from govnet_kit import calls, pages
+from govnet_kit.auth import Principal
+from govnet_kit.db import transaction, utcnow
+from govnet_kit.errors import Conflict, DomainError, InvalidArgument
+from govnet_kit.web import get_runtime
+from town_hall.case import router as case_api
+from town_hall.case import service as case_service
+from town_hall.case import steps
+from town_hall.case.models import TownCase
+from town_hall.case.schemas import CredentialIn, DecisionIn
+from town_hall.web import service as web_service
+from town_hall.web.common import HANDLING, PAGES, CaseNumber, status_label
+from town_hall.web.console import calendar
+
+router = PAGES.router()
+DONE_FLASH = {
+    "accepted": ("已接办，您是本件的首问责任人。", "Taken: you own this case now."),
+    "suspended": ("已中止，等待申请人补正。", "Suspended until the applicant supplements."),
+    "decided": ("已作出决定。", "Decided."),
+    "requeued": ("已重新报送。", "Sent to the city again."),
+}
+
+
+async def _case(session, principal: Principal, case_number: str) -> TownCase:  # type: ignore[no-untyped-def]
+    principal.require_staff(tier="town")
+    case = await case_service.get_case(session, case_number)
+    principal.require_place(case.township_code)
+    return case
+
+
+async def _page(
+    request: Request,
+    principal: Principal,
+    case_number: str,
+    *,
+    errors: pages.FormErrors | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    lang = pages.language(request)
+    async with transaction(get_runtime(request).sessions) as session:
+        case = await _case(session, principal, case_number)
+        item = await steps.item_of(session, case)
+        materials = await web_service.materials(session, case)
+        decision = await case_service.stored_decision(session, case_number)
+        escalation = (
+            None if case_service.decided_here(case) else await web_service.escalation(session, case)
+        )
+    done = request.query_params.get("done", "")
+    flash = DONE_FLASH.get(done)
+    open_here = case_service.decided_here(case) and case.status not in web_service.DONE
+    return PAGES.render(
+        request,
+        "case.html",
+        {
+            "case": case,
+            "item": item,
+            "status": status_label(case.status, lang),
+            "clock": web_service.clock(case, calendar(request), utcnow()),
+            "handling": HANDLING.get(case.handling, (case.handling, case.handling))[lang != "zh"],
+            "materials": materials,
+            "decision": decision,
+            "decision_status": status_label(decision.status, lang) if decision else "",
+            "escalation": escalation,
+            "can_accept": open_here
+            and case.status
+            in (case_pb2.CASE_STATUS_PENDING_DECISION, case_pb2.CASE_STATUS_ACCEPTED),
+            "can_decide": open_here and case.status != case_pb2.CASE_STATUS_SUSPENDED,
+            "can_suspend": open_here and case.status != case_pb2.CASE_STATUS_SUSPENDED,
+            "errors": errors or pages.FormErrors(),
+            "values": values or {},
+            "flash": (flash[0] if lang == "zh" else flash[1]) if flash else "",
+        },
+        status_code=422 if errors else 200,
+        principal=principal,
+    )
+
+
+@router.get("/window/cases/{case_number}")
+async def case_page(request: Request, case_number: CaseNumber) -> Response:
+    return await _page(request, await PAGES.staff(request), case_number)
+
+
+async def _step(request: Request, case_number: str, done: str, action, error_field: str):  # type: ignore[no-untyped-def]
+    """One step in one transaction; a refusal is said beside the step's own form."""
+    principal = await PAGES.staff(request)
+    form = await pages.form_data(request)
+    runtime = get_runtime(request)
+    try:
+        async with transaction(runtime.sessions) as session:
+            case = await steps.locked_case(session, case_number)
+            principal.require_staff(tier="town")
+            principal.require_place(case.township_code)
+            await action(session, case, principal, form)
+    except DomainError as exc:
+        values = {k: str(v) for k, v in form.items() if k != pages.CSRF_FIELD}
+        return await _page(
+            request,
+            principal,
+            case_number,
+            errors=pages.FormErrors.from_domain(exc, rename={"": error_field}),
+            values=values,
+        )
+    runtime.committed()
+    return PAGES.redirect(request, f"/window/cases/{case_number}?done={done}")
+
+
+@router.post("/window/cases/{case_number}/accept")
+async def accept(request: Request, case_number: CaseNumber) -> Response:
+    async def act(session, case, principal, form):  # type: ignore[no-untyped-def]
+        await steps.claim(session, case=case, staff=principal)
+
+    return await _step(request, case_number, "accepted", act, "accept")
+
+
+@router.post("/window/cases/{case_number}/suspension")
+async def suspend(request: Request, case_number: CaseNumber) -> Response:
+    async def act(session, case, principal, form):  # type: ignore[no-untyped-def]
+        await steps.suspend(
+            session,
+            case=case,
+            staff=principal,
+            request=steps.SupplementInput(
+                material_codes=[str(c) for c in form.getlist("material_codes")][:50],
+                note=str(form.get("note", ""))[:1000],
+            ),
+            calendar=calendar(request),
+        )
+
+    return await _step(request, case_number, "suspended", act, "material_codes")
+
+
+@router.post("/window/cases/{case_number}/decision")
+async def decide(request: Request, case_number: CaseNumber) -> Response:
+    """The same exchange and decision as the JSON API: the credential is asked of identity
+    with the staff member's own session, checked, and the decision made under it."""
+    runtime = get_runtime(request)
+
+    async def act(session, case, principal, form):  # type: ignore[no-untyped-def]
+        try:
+            body = DecisionIn(
+                outcome=str(form.get("outcome", "")),  # type: ignore[arg-type]
+                legal_reason=str(form.get("legal_reason", "")),
+            )
+        except ValidationError as exc:
+            raise _invalid(exc) from exc
+        exchanged = await case_api.approval_credential(
+            CredentialIn(department_code=case.department_code), principal, runtime
+        )
+        credential = await runtime.approval_credential(exchanged.approval_credential)
+        await steps.decide(
+            session,
+            case_number=case.case_number,
+            staff=principal,
+            credential=credential,
+            decision=steps.DecisionInput(outcome=body.outcome, legal_reason=body.legal_reason),
+        )
+
+    return await _step(request, case_number, "decided", act, "decision")
+
+
+def _invalid(exc: ValidationError) -> DomainError:
+    err = exc.errors()[0]
+    name = str(err["loc"][-1]) if err["loc"] else "decision"
+    zh = "请选择准予或不予许可" if name == "outcome" else "格式不正确"
+    return InvalidArgument(err["msg"], message_zh=zh, field=name)
+
+
+@router.post("/window/cases/{case_number}/escalation")
+async def send_again(request: Request, case_number: CaseNumber) -> Response:
+    """A city item the city refused (needs fixing): once fixed, send it up again."""
+
+    async def act(session, case, principal, form):  # type: ignore[no-untyped-def]
+        call = await web_service.escalation(session, case)
+        if call is None or call.done_at is not None or call.needs_fixing_at is None:
+            raise Conflict(
+                "only an escalation the city refused is sent again by hand",
+                message_zh="只有被市级退回的报送才需要重新报送",
+            )
+        await calls.requeue(session, call)
+
+    return await _step(request, case_number, "requeued", act, "escalation")
+
+
+@router.get("/window/cases/{case_number}/document")
+async def document(request: Request, case_number: CaseNumber) -> Response:
+    """The result document or refusal letter, printable on A4 with the number as QR code."""
+    principal = await PAGES.staff(request)
+    async with transaction(get_runtime(request).sessions) as session:
+        case = await _case(session, principal, case_number)
+        record = await steps.decision_of(session, case)
+        item = await steps.item_of(session, case)
+    return PAGES.render(
+        request,
+        "document.html",
+        {
+            "case": case,
+            "item": item,
+            "record": record,
+            "status": status_label(record.status, pages.language(request)),
+        },
+        principal=principal,
+    )
