@@ -46,8 +46,12 @@ system-packages:
 test: setup system-packages
 	$(BIN)/pytest -q
 
-## bench: the benchmarks in bench/, each printing its figures and its baseline
+## bench: every benchmark in bench/ on a fresh platform with BENCH_CASES cases loaded, each
+## printing its figures and its baseline, then a table (docs/performance.md); then the lateness
+## of the timeout default alone
+BENCH_CASES ?= 1000000
 bench: setup system-packages
+	$(BIN)/python -m bench.full --cases $(BENCH_CASES)
 	$(BIN)/python -m bench.timeout_default
 
 lint: setup
