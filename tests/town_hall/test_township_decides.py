@@ -5,6 +5,8 @@ legal reason and the applicant's rights; city items are still forwarded (assiste
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 import pytest_asyncio
 from sqlalchemy import select
@@ -12,8 +14,8 @@ from sqlalchemy import select
 from govnet.common.v1 import case_pb2
 from govnet_kit.auth import Principal
 from govnet_kit.calls import PendingCall
-from govnet_kit.db import transaction
-from govnet_kit.errors import Conflict, InvalidArgument, PermissionDenied
+from govnet_kit.db import make_engine, make_sessionmaker, transaction
+from govnet_kit.errors import Conflict, HeldByOther, InvalidArgument, PermissionDenied
 from tests.dbkit import fresh_sessions
 from tests.town_hall.townkit import (
     CAL,
@@ -324,3 +326,55 @@ async def test_a_city_event_does_not_move_a_case_the_township_decides(sessions):
     async with sessions() as s:
         assert await count(s, PendingCall) == 0
     assert (await _case(sessions, number)).status == S.CASE_STATUS_PENDING_DECISION
+
+
+async def test_two_window_staff_at_once_one_wins_the_other_is_told_who_holds_it(sessions):
+    """Issue 7 on PostgreSQL: two of the window's staff take one case at once, then decide
+    another at once; exactly one wins each time, the other's 409 names the winner."""
+    if sessions.kw["bind"].dialect.name != "postgresql":
+        pytest.skip("concurrent writers: PostgreSQL (SQLite has a single writer)")
+    colleague = Principal(
+        subject="town-civil-2",
+        kind="staff",
+        tier="town",
+        place_code=TOWNSHIP,
+        department_code="civil_affairs",
+    )
+    taken, decided = await _received(sessions, 1), await _received(sessions, 2)
+    engine = make_engine(sessions.kw["bind"].url.render_as_string(hide_password=False))
+    other = make_sessionmaker(engine)
+
+    async def act(who: Principal, via, number: str, decide: bool):  # type: ignore[no-untyped-def]
+        try:
+            async with transaction(via) as s:
+                if decide:
+                    await steps.decide(
+                        s,
+                        case_number=number,
+                        staff=who,
+                        credential=credential(actor_staff_id=who.subject),
+                        decision=steps.DecisionInput(outcome="approve"),
+                    )
+                else:
+                    await steps.claim(s, case=await steps.locked_case(s, number), staff=who)
+            return who.subject
+        except HeldByOther as refused:
+            return refused.to_dict()
+
+    try:
+        for number, decide, step in ((taken, False, "in_review"), (decided, True, "approved")):
+            results = await asyncio.gather(
+                act(STAFF, sessions, number, decide), act(colleague, other, number, decide)
+            )
+            winners = [r for r in results if isinstance(r, str)]
+            refusals = [r for r in results if isinstance(r, dict)]
+            assert len(winners) == 1 and len(refusals) == 1, results
+            assert refusals[0]["code"] == "held_by_other"
+            assert refusals[0]["holder"]["staff_id"] == winners[0]
+            assert refusals[0]["holder"]["step"] == step
+            assert refusals[0]["holder"]["since"] and winners[0] in refusals[0]["message_zh"]
+            assert (await _case(sessions, number)).owner_staff_id == winners[0]
+    finally:
+        await engine.dispose()
+    async with sessions() as s:
+        assert await count(s, TownDecision) == 1

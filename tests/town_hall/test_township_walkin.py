@@ -193,8 +193,11 @@ async def test_a_direct_item_is_decided_on_the_spot_and_handed_over(sessions):
     assert handed.status == S.CASE_STATUS_REPLIED
     assert record.handed_over_at is not None and record.handed_over_by == WINDOW_STAFF.subject
     assert record.recipient_kind == "applicant"
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as err:  # handed over already: by whom, since when
         await hand(recipient="applicant", id_number=APPLICANT.id_number)
+    holder = err.value.to_dict()["holder"]
+    assert (holder["staff_id"], holder["step"]) == (WINDOW_STAFF.subject, "replied")
+    assert holder["since"] == record.handed_over_at.isoformat()
 
 
 async def test_a_city_item_is_submitted_online_and_its_decision_handed_over_here(sessions):

@@ -20,14 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from govnet.catalog.v1 import catalog_pb2
 from govnet.common.v1 import case_pb2
-from govnet_kit import audit, catalog_replica
+from govnet_kit import audit, catalog_replica, holders
 from govnet_kit.auth import ApprovalCredential, Principal
 from govnet_kit.db import utcnow
 from govnet_kit.errors import Conflict, InvalidArgument, NotFound, PermissionDenied
 from govnet_kit.worktime import SHANGHAI, WorkCalendar
 from town_hall.case import timers
 from town_hall.case.models import TownCase, TownCaseMaterial, TownDecision, TownDocumentSequence
-from town_hall.case.service import DECIDED, _emit, decided_here, get_case, machine_of
+from town_hall.case.service import _emit, decided_here, get_case, machine_of
 
 RECONSIDERATION_DAYS = 60
 LITIGATION_MONTHS = 6
@@ -79,9 +79,26 @@ def require_handler(staff: Principal, case: TownCase) -> None:
         )
 
 
+async def check_not_held(
+    session: AsyncSession, case: TownCase, staff: Principal, on_behalf_of: str = ""
+) -> None:
+    """Another colleague took or decided the case: the 409 names them (issue 7)."""
+    await holders.check_not_held(
+        session,
+        case,
+        staff_id=staff.subject,
+        decision_model=TownDecision,
+        on_behalf_of=on_behalf_of,
+    )
+
+
 async def claim(session: AsyncSession, *, case: TownCase, staff: Principal) -> TownCase:
-    """The first person asked owns the case (首问负责, L3)."""
+    """The first person asked owns the case (首问负责, L3); taking it again is a no-op. A
+    walk-in waiting at its window is free to take: its acceptor only received it."""
     require_handler(staff, case)
+    await check_not_held(session, case, staff)
+    if case.status == case_pb2.CASE_STATUS_IN_REVIEW and case.owner_staff_id == staff.subject:
+        return case
     machine_of(case).move(case, case_pb2.CASE_STATUS_IN_REVIEW)
     case.owner_staff_id = staff.subject
     _emit(session, case, acting_staff_id=staff.subject)
@@ -112,6 +129,7 @@ async def suspend(
 ) -> TownCase:
     """Ask for a supplement: the clock stops with the working days it had left (L2)."""
     require_handler(staff, case)
+    await check_not_held(session, case, staff)
     if case.status in (case_pb2.CASE_STATUS_PENDING_DECISION, case_pb2.CASE_STATUS_ACCEPTED):
         await claim(session, case=case, staff=staff)
     item = await item_of(session, case)
@@ -287,8 +305,8 @@ async def decide(
     case = await locked_case(session, case_number)
     require_handler(staff, case)
     check_credential(staff=staff, credential=credential, case=case)
-    if case.status in DECIDED:
-        raise Conflict(f"case {case_number} is already decided", message_zh="该办件已作出决定")
+    # Decided already, or taken by a colleague (a substitute acts for the holder, L7).
+    await check_not_held(session, case, staff, on_behalf_of=credential.on_behalf_of)
     if decision.outcome == "refuse" and not decision.legal_reason.strip():
         raise InvalidArgument(
             "a refusal states its legal reason (C3)",

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from govnet.catalog.v1 import catalog_pb2
 from govnet.common.v1 import case_pb2
-from govnet_kit import audit, calls, cases, catalog_replica, lifecycle
+from govnet_kit import audit, calls, cases, catalog_replica, holders, lifecycle
 from govnet_kit.auth import Principal
 from govnet_kit.cases import (
     RIGHTS_AND_OBLIGATIONS,  # noqa: F401 - on this tier's slip
@@ -29,7 +29,7 @@ from govnet_kit.cases import (
 )
 from govnet_kit.db import utcnow
 from govnet_kit.errors import Conflict, InvalidArgument, NotFound
-from govnet_kit.worktime import SHANGHAI, WorkCalendar
+from govnet_kit.worktime import WorkCalendar
 from town_hall.case import timers, windows
 from town_hall.case.models import (
     TownCase,
@@ -242,11 +242,14 @@ async def hand_over(
         raise Conflict(
             f"case {case.case_number} is not decided yet", message_zh="该办件尚未作出决定"
         )
-    if record.handed_over_at is not None:
-        raise Conflict(
-            f"already handed over on {record.handed_over_at.isoformat()} "
-            f"by staff {record.handed_over_by}",
-            message_zh=f"该文书已于{record.handed_over_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}发放",
+    if record.handed_over_at is not None:  # a colleague handed it over first (issue 7)
+        raise await holders.held_by(
+            session,
+            case_number=case.case_number,
+            status=case.status,
+            actions=(),
+            staff_id=record.handed_over_by,
+            since=record.handed_over_at,
         )
     if recipient not in RECIPIENTS:
         raise InvalidArgument(
