@@ -14,25 +14,55 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from govnet.common.v1 import case_pb2
-from govnet_kit import audit, calls
+from govnet_kit import audit, calls, holders
 from govnet_kit.cases import from_ts
 from govnet_kit.db import utcnow
-from govnet_kit.errors import Conflict, InvalidArgument
+from govnet_kit.errors import Conflict, HeldByOther, InvalidArgument
 from village_room.case.models import CaseStep, Reply, VillageCase, VillageCaseMaterial
 from village_room.case.service import MACHINE, MaterialData, _emit
 from village_room.fee import service as fee_service
+from village_room.roster.models import DutyMember
 
 WITHDRAW = "withdraw"
 SUPPLEMENT = "supplement"
+# The village's steps that end the case here: whoever made one holds the case (issue 7).
+HANDED = ("case.replied", "case.closed")
+
+
+async def _duty_name(session: AsyncSession, staff_id: str) -> str:
+    """The name the room's roster gives a staff member, for the answer naming who holds a case."""
+    names = await session.scalars(
+        select(DutyMember.display_name).where(DutyMember.staff_id == staff_id).limit(1)
+    )
+    return names.first() or ""
+
+
+async def _lock(session: AsyncSession, case: VillageCase) -> None:
+    """The case row locked until commit, read afresh: of two duty staff acting on one case at
+    once, the second sees what the first did."""
+    await session.refresh(case, with_for_update=True)
+
+
+async def _held(session: AsyncSession, case: VillageCase, actions: tuple[str, ...]) -> HeldByOther:
+    return await holders.held_by(
+        session,
+        case_number=case.case_number,
+        status=case.status,
+        actions=actions,
+        name_of=_duty_name,
+    )
 
 
 async def request_withdrawal(
     session: AsyncSession, *, case: VillageCase, reason: str, by: str
 ) -> VillageCase:
     """Asked at the window or online by the applicant; confirmed by the deciding tier."""
+    await _lock(session, case)
+    if case.withdrawal_requested_at is not None:  # already asked, by whom and when
+        raise await _held(session, case, ("case.withdrawal_requested",))
+    if case.status in (case_pb2.CASE_STATUS_REPLIED, case_pb2.CASE_STATUS_CLOSED):
+        raise await _held(session, case, HANDED)
     MACHINE.check(case.status, case_pb2.CASE_STATUS_WITHDRAWN)
-    if case.withdrawal_requested_at is not None:
-        raise Conflict("a withdrawal was already asked for", message_zh="已申请撤回，正在等待确认")
     case.withdrawal_requested_at = utcnow()
     case.withdrawal_reason = reason
     await calls.enqueue(
@@ -83,6 +113,16 @@ async def store_state(
 async def submit_supplement(
     session: AsyncSession, *, case: VillageCase, materials: list[MaterialData], staff_id: str
 ) -> VillageCase:
+    await _lock(session, case)
+    sent = await holders.last_step(
+        session, case.case_number, ("case.supplement_submitted", "case.supplement_delivered")
+    )
+    if (
+        case.status == case_pb2.CASE_STATUS_SUSPENDED
+        and sent is not None
+        and sent.action == "case.supplement_submitted"
+    ):  # a colleague's supplement is on its way up
+        raise await _held(session, case, ("case.supplement_submitted",))
     if case.status != case_pb2.CASE_STATUS_SUSPENDED:
         raise Conflict(
             "the case is not waiting for a supplement", message_zh="该办件不在补正等待中"
@@ -169,6 +209,9 @@ async def hand_over(
     session: AsyncSession, *, case: VillageCase, staff_id: str, now: datetime | None = None
 ) -> Reply:
     """The applicant receives the document or letter; a fee still due holds it back (C6)."""
+    await _lock(session, case)
+    if case.status in (case_pb2.CASE_STATUS_REPLIED, case_pb2.CASE_STATUS_CLOSED):
+        raise await _held(session, case, HANDED)
     MACHINE.check(case.status, case_pb2.CASE_STATUS_REPLIED)
     reply = await session.get(Reply, case.id)
     assert reply is not None  # reply_ready means the reply is stored
@@ -194,6 +237,9 @@ async def hand_over(
 
 
 async def close(session: AsyncSession, *, case: VillageCase, staff_id: str) -> VillageCase:
+    await _lock(session, case)
+    if case.status == case_pb2.CASE_STATUS_CLOSED:
+        raise await _held(session, case, ("case.closed",))
     MACHINE.move(case, case_pb2.CASE_STATUS_CLOSED)
     _emit(session, case, acting_staff_id=staff_id)
     await audit.append(
