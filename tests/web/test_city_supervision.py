@@ -23,7 +23,7 @@ def accepted(platform_pg) -> str:  # type: ignore[no-untyped-def]
     h.catalog_at_village(platform_pg)
     village, city = platform_pg.http("village-room"), platform_pg.http("city-center")
     secret = h.password(platform_pg)
-    with httpx.Client(timeout=10.0) as client:
+    with httpx.Client(timeout=ch.SLOW_RUNNER) as client:
         staff = journey.sign_in(client, village, "village.duty", secret)
         number = journey.submit_complete(client, village, staff)["case_number"]
         supervisor = journey.sign_in(client, city, "city.supervisor", secret)
@@ -52,7 +52,6 @@ def test_dashboard_lists_the_clock_and_checks_the_audit_chain(platform_pg, page,
     shots(page, "dashboard-clock")
     row.locator("a").click()  # the case's clock at every tier it went through
     assert page.locator("#case-clocks tr[data-tier='village']").count() == 1
-
 
     page.goto(f"{city}/supervision")
     page.click("text=审计链核验")
