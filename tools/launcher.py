@@ -136,6 +136,10 @@ class Platform:
             f"{p}IDENTITY_GRPC_TARGET": self.grpc("identity"),
             f"{p}ENVIRONMENT": self.environment,
         }
+        if self.environment == "test":
+            # Several test platforms share one PostgreSQL server (max_connections 100 by
+            # default): each keeps few idle connections.
+            env[f"{p}DATABASE_POOL_SIZE"] = "3"
         for peer in GRPC_PEERS.get(service, ()):
             env[f"{p}{env_prefix(peer)}GRPC_TARGET"] = self.grpc(peer)
         for source in (self.secrets, self.extra_env):

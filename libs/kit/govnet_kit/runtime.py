@@ -59,7 +59,7 @@ class Runtime:
         )
         pii.configure_from(settings)  # before any encrypted column is read or written
         self.settings = settings
-        self.engine = make_engine(settings.database_url)
+        self.engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
         SQLAlchemyInstrumentor().instrument(engine=self.engine.sync_engine)
         self.sessions = make_sessionmaker(self.engine)
         self.nats = NatsLink(settings.nats_url, stream_replicas=settings.stream_replicas)

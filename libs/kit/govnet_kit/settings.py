@@ -42,6 +42,9 @@ class ServiceSettings(BaseSettings):
     # Replicas of the JetStream streams the service creates or updates: 1 on one nats-server,
     # 3 on the production cluster (one copy per server).
     stream_replicas: int = Field(default=1, ge=1, le=5)
+    # Connections each process keeps open to PostgreSQL (bursts may open as many again, briefly).
+    # Replicas x services x this must stay under the server's max_connections.
+    database_pool_size: int = Field(default=10, ge=1, le=100)
     # Secure cookies need HTTPS; the embedded profile serves plain HTTP on loopback.
     cookie_secure: bool = False
     # Mutual TLS on gRPC (optional; `make certs` makes development ones). With a client CA set,
