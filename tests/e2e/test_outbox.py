@@ -4,8 +4,8 @@ issues slips; the transmission waits, listed with its reason ("township unreacha
 the township refuses lands in "needs fixing", listed with the refusal, and is not retried until
 staff requeue it (audited).
 
-Five real processes and nats-server on real PostgreSQL, of this module's own (it stops and
-starts the township); the village's gRPC calls are real, nothing is mocked.
+Five real processes and nats-server on real PostgreSQL: `fault_platform`, shared with the fault
+suite (it stops and starts the township); the village's gRPC calls are real, nothing is mocked.
 """
 
 from __future__ import annotations
@@ -16,25 +16,18 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from harness import PgServer, Platform, free_ports, pg_databases
+from harness import Platform
 
 from tests.faults.faultkit import READY, Tiers, audit_counts, pg_query
-from tools import devsecrets, journey
+from tools import journey
 from tools.launcher import BIN
 
 WAIT = 90.0
 
 
 @pytest.fixture(scope="module")
-def platform(pg: PgServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
-    workdir = tmp_path_factory.mktemp("platform-outbox")
-    with pg_databases(pg) as urls:
-        made = Platform(workdir, urls, free_ports(), devsecrets.generate(), environment="test")
-        try:
-            made.up(timeout=READY)
-            yield made
-        finally:
-            made.stop()
+def platform(fault_platform: Platform) -> Platform:
+    return fault_platform
 
 
 @pytest.fixture(scope="module")

@@ -47,6 +47,21 @@ DECISION = {
     (V, case_pb2.CASE_STATUS_REPLY_READY),
 }
 ROLES = ("applicant", "agent")
+# notify runs with shorter limits than its defaults, so a scenario ends in seconds, not minutes:
+# a status event is dead-lettered at its 5th failed delivery (1 + 2 + 4 + 8 s of backoff) instead
+# of its 20th, and a send claimed by a killed process is taken over after 5 s instead of 60 s.
+NOTIFY_FAST = {
+    "NOTIFY_CONSUMER_MAX_DELIVER": "5",
+    "NOTIFY_SMS_TIMEOUT_SECONDS": "2",
+    "NOTIFY_SMTP_TIMEOUT_SECONDS": "2",
+    "NOTIFY_SUBSCRIPTION_TIMEOUT_SECONDS": "2",
+    "NOTIFY_DELIVERY_LEASE_SECONDS": "5",
+    "NOTIFY_DELIVERY_POLL_SECONDS": "0.5",
+    "NOTIFY_SUBSCRIPTION_ALLOW_HTTP": "true",
+    "NOTIFY_SUBSCRIPTION_CALLBACK_HOSTS": '["127.0.0.1"]',
+    "NOTIFY_SUBSCRIPTION_RETRY_BASE_SECONDS": "1",
+    "NOTIFY_SUBSCRIPTION_RETRY_MAX_SECONDS": "4",
+}
 WAIT = 90.0  # the longest a scenario waits for the platform to settle after its fault
 READY = 180.0  # the longest a (re)started process may take to answer /readyz
 
