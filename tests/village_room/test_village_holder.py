@@ -40,8 +40,8 @@ async def room(tmp_path):
         yield client, runtime
 
 
-async def _replied_case(runtime, decision: int) -> str:  # type: ignore[no-untyped-def]
-    """A case accepted as agent, acknowledged by the township and decided above."""
+async def _accepted(runtime) -> str:  # type: ignore[no-untyped-def]
+    """A case accepted as agent by duty-zhao, by its number."""
     async with transaction(runtime.sessions) as s:
         outcome = await case_service.apply(
             s,
@@ -57,7 +57,13 @@ async def _replied_case(runtime, decision: int) -> str:  # type: ignore[no-untyp
             visit=None,
             calendar=WorkCalendar(confirmed_years=[2025, 2026, 2027]),
         )
-        number = outcome.case.case_number
+    return outcome.case.case_number
+
+
+async def _replied_case(runtime, decision: int) -> str:  # type: ignore[no-untyped-def]
+    """A case accepted as agent, acknowledged by the township and decided above."""
+    number = await _accepted(runtime)
+    async with transaction(runtime.sessions) as s:
         await case_service.transmitted(s, case_number=number)
     async with transaction(runtime.sessions) as s:
         await case_service.record_reply(
@@ -114,22 +120,7 @@ async def test_two_hand_overs_at_once_one_wins_the_other_names_the_winner(room):
 
 async def test_a_second_withdrawal_names_who_asked_for_the_first(room):
     client, runtime = room
-    async with transaction(runtime.sessions) as s:
-        outcome = await case_service.apply(
-            s,
-            place_code=VILLAGE,
-            staff_id="duty-zhao",
-            item_code=TREE_FELLING_PERMIT.code,
-            applicant=case_service.ApplicantData(
-                name="孙大河", id_number="341102198001011232", phone="13800000009"
-            ),
-            materials=[
-                case_service.MaterialData(c, f"{c}.pdf", "application/pdf", b"scan") for c in ALL
-            ],
-            visit=None,
-            calendar=WorkCalendar(confirmed_years=[2025, 2026, 2027]),
-        )
-    url = f"/api/v1/cases/{outcome.case.case_number}/withdrawal"
+    url = f"/api/v1/cases/{await _accepted(runtime)}/withdrawal"
     body = {"reason": "申请人不再需要"}
     first, second = await asyncio.gather(
         client.post(url, json=body, headers=staff(sub="duty-zhao")),
