@@ -16,6 +16,7 @@ Series (every name starts with govnet_):
   pending_calls{kind}, pending_calls_failing{kind}, pending_call_oldest_age_seconds
   consumer_pending_messages{consumer,stream}, consumer_ack_pending_messages{consumer,stream}
   cases{status}, cases_overdue                        metrics_source_up{source}
+  deadline_clocks_running, deadline_clocks_due, deadline_sweep_lag_seconds  (govnet_kit.deadlines)
 """
 
 from __future__ import annotations
