@@ -358,6 +358,41 @@ def safe_next(target: str, home: str) -> str:
     return target if ok else home
 
 
+# Scans the upper tiers can open and print (the JSON APIs accept the same types).
+UPLOAD_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/tiff")
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Upload:
+    code: str
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def uploads(form: Any, codes: list[str], errors: FormErrors) -> list[Upload]:
+    """One file input per required material (`file_<code>`): an empty input is a material not
+    brought; a file too large or of another type is an error beside its input."""
+    out = []
+    for code in codes:
+        upload = form.get(f"file_{code}")
+        if not hasattr(upload, "filename") or not upload.filename:
+            continue
+        content = upload.file.read(MAX_UPLOAD_BYTES + 1)
+        if len(content) > MAX_UPLOAD_BYTES:
+            errors.add(f"file_{code}", "文件超过 20 MiB", "larger than 20 MiB")
+        elif upload.content_type not in UPLOAD_TYPES:
+            errors.add(
+                f"file_{code}",
+                "只接受 PDF、JPEG、PNG、TIFF 文件",
+                "only PDF, JPEG, PNG or TIFF files are accepted",
+            )
+        elif content:
+            out.append(Upload(code, upload.filename[-200:], upload.content_type, content))
+    return out
+
+
 def assets_router() -> APIRouter:
     """The shared stylesheets at /assets/<name>; cached for a day (old PCs, weak links)."""
     router = APIRouter(include_in_schema=False)

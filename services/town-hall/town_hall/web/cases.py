@@ -29,10 +29,11 @@ DONE_FLASH = {
     "suspended": ("已中止，等待申请人补正。", "Suspended until the applicant supplements."),
     "decided": ("已作出决定。", "Decided."),
     "requeued": ("已重新报送。", "Sent to the city again."),
+    "handed": ("已发放，领取人已签收。", "Handed over."),
 }
 
 
-async def _case(session, principal: Principal, case_number: str) -> TownCase:  # type: ignore[no-untyped-def]
+async def case_of(session, principal: Principal, case_number: str) -> TownCase:  # type: ignore[no-untyped-def]
     principal.require_staff(tier="town")
     case = await case_service.get_case(session, case_number)
     principal.require_place(case.township_code)
@@ -49,7 +50,7 @@ async def _page(
 ) -> Response:
     lang = pages.language(request)
     async with transaction(get_runtime(request).sessions) as session:
-        case = await _case(session, principal, case_number)
+        case = await case_of(session, principal, case_number)
         item = await steps.item_of(session, case)
         materials = await web_service.materials(session, case)
         decision = await case_service.stored_decision(session, case_number)
@@ -77,6 +78,7 @@ async def _page(
             in (case_pb2.CASE_STATUS_PENDING_DECISION, case_pb2.CASE_STATUS_ACCEPTED),
             "can_decide": open_here and case.status != case_pb2.CASE_STATUS_SUSPENDED,
             "can_suspend": open_here and case.status != case_pb2.CASE_STATUS_SUSPENDED,
+            "can_hand_over": case.walk_in and decision is not None and not decision.handed_over_at,
             "errors": errors or pages.FormErrors(),
             "values": values or {},
             "flash": (flash[0] if lang == "zh" else flash[1]) if flash else "",
@@ -91,7 +93,7 @@ async def case_page(request: Request, case_number: CaseNumber) -> Response:
     return await _page(request, await PAGES.staff(request), case_number)
 
 
-async def _step(request: Request, case_number: str, done: str, action, error_field: str):  # type: ignore[no-untyped-def]
+async def step(request: Request, case_number: str, done: str, action, error_field: str):  # type: ignore[no-untyped-def]
     """One step in one transaction; a refusal is said beside the step's own form."""
     principal = await PAGES.staff(request)
     form = await pages.form_data(request)
@@ -120,7 +122,7 @@ async def accept(request: Request, case_number: CaseNumber) -> Response:
     async def act(session, case, principal, form):  # type: ignore[no-untyped-def]
         await steps.claim(session, case=case, staff=principal)
 
-    return await _step(request, case_number, "accepted", act, "accept")
+    return await step(request, case_number, "accepted", act, "accept")
 
 
 @router.post("/window/cases/{case_number}/suspension")
@@ -137,7 +139,7 @@ async def suspend(request: Request, case_number: CaseNumber) -> Response:
             calendar=calendar(request),
         )
 
-    return await _step(request, case_number, "suspended", act, "material_codes")
+    return await step(request, case_number, "suspended", act, "material_codes")
 
 
 @router.post("/window/cases/{case_number}/decision")
@@ -166,7 +168,7 @@ async def decide(request: Request, case_number: CaseNumber) -> Response:
             decision=steps.DecisionInput(outcome=body.outcome, legal_reason=body.legal_reason),
         )
 
-    return await _step(request, case_number, "decided", act, "decision")
+    return await step(request, case_number, "decided", act, "decision")
 
 
 def _invalid(exc: ValidationError) -> DomainError:
@@ -189,7 +191,7 @@ async def send_again(request: Request, case_number: CaseNumber) -> Response:
             )
         await calls.requeue(session, call)
 
-    return await _step(request, case_number, "requeued", act, "escalation")
+    return await step(request, case_number, "requeued", act, "escalation")
 
 
 @router.get("/window/cases/{case_number}/document")
@@ -197,7 +199,7 @@ async def document(request: Request, case_number: CaseNumber) -> Response:
     """The result document or refusal letter, printable on A4 with the number as QR code."""
     principal = await PAGES.staff(request)
     async with transaction(get_runtime(request).sessions) as session:
-        case = await _case(session, principal, case_number)
+        case = await case_of(session, principal, case_number)
         record = await steps.decision_of(session, case)
         item = await steps.item_of(session, case)
     return PAGES.render(

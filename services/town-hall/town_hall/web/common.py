@@ -16,6 +16,7 @@ PAGES = pages.Pages(
     sign_out_path="/window/sign-out",
     nav=[
         ("/window", "窗口收件", "Window inbox"),
+        ("/window/apply", "窗口受理", "Walk-in"),
         ("/window/reports", "投诉举报", "Reports"),
         ("/window/notices", "公告管理", "Notices"),
     ],
