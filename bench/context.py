@@ -3,6 +3,7 @@ secrets, and the HTTP sign-ins the journeys need."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,10 +38,14 @@ class Context:
         """A signed-in staff member's Authorization header (signed in once per run)."""
         key = (service, username)
         if key not in self._tokens:
-            resp = await client.post(
-                f"{self.http(service)}/api/v1/session",
-                json={"username": username, "password": self.password},
-            )
+            for attempt in range(5):  # 503: identity busy or still connecting; it says retry
+                resp = await client.post(
+                    f"{self.http(service)}/api/v1/session",
+                    json={"username": username, "password": self.password},
+                )
+                if resp.status_code != 503:
+                    break
+                await asyncio.sleep(1.0 + attempt)
             resp.raise_for_status()
             self._tokens[key] = {"Authorization": f"Bearer {resp.json()['access_token']}"}
         return self._tokens[key]

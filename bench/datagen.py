@@ -22,6 +22,7 @@ decrypts), look-up hashes computed per row with the service's own functions.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing as mp
 import sys
 import tempfile
@@ -44,6 +45,8 @@ DISTRICT = "341102"
 TOWNSHIPS = 20
 VILLAGES_PER_TOWNSHIP = 20
 CHUNK = 5000
+# Up to this many cases load in the caller's process (the smoke run): no workers to start.
+IN_PROCESS_MAX = 5000
 HISTORY_DAYS = 365
 
 # City items of the seeded catalog (services/city-center/city_center/catalog/seed_data): code,
@@ -928,6 +931,29 @@ def _init(done: dict[str, object]) -> None:
     _DONE.update(done)
 
 
+class _Counter:
+    def __init__(self) -> None:
+        self.value = 0
+
+    def get_lock(self) -> contextlib.nullcontext[None]:
+        return contextlib.nullcontext()
+
+
+def _load_here(
+    services: list[str], urls: Mapping[str, str], secrets: Mapping[str, str], plan: Plan
+) -> LoadReport:
+    """A small load in this process, one service after the other: no start-up of workers."""
+    from govnet_kit import pii
+
+    before = pii._keyring  # noqa: SLF001 - the caller's keyring, put back afterwards
+    started = time.perf_counter()
+    try:
+        rows = {s: _load_service(s, urls[s], secrets, plan, _Counter()) for s in services}
+    finally:
+        pii._keyring = before  # noqa: SLF001
+    return LoadReport(plan.cases, time.perf_counter() - started, rows)
+
+
 @dataclass
 class LoadReport:
     cases: int
@@ -950,6 +976,8 @@ def load(
     """Load `plan` into the services' databases (keyed like FEEDS), one process per service,
     `processes` at a time; prints a progress bar to stderr."""
     services = [s for s in FEEDS if s in urls]
+    if plan.cases <= IN_PROCESS_MAX:
+        return _load_here(services, urls, secrets, plan)
     ctx = mp.get_context("spawn")
     done = {s: ctx.Value("q", 0) for s in services}
     started = time.perf_counter()

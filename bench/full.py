@@ -2,7 +2,7 @@
 and the five services as real processes on fresh PostgreSQL databases, loopback only, dropped
 afterwards.
 
-    .venv/bin/python -m bench.full [--cases 1000000] [--small]
+    .venv/bin/python -m bench.full [--cases 1000000] [--due 10000] [--small]
 
 Order: the baselines on empty databases (one lifecycle run, the overdue list), then the
 generator loads `--cases` cases (bench/datagen.py), then benchmarks 1 to 6 (the sweep last:
@@ -139,11 +139,16 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--cases", type=int, help=f"cases to load (default {FULL.cases})")
+    parser.add_argument(
+        "--due", type=int, help=f"clocks due at once in the sweep (default {FULL.due})"
+    )
     parser.add_argument("--small", action="store_true", help="the smoke run's tiny sizes")
     args = parser.parse_args()
     sizes = SMALL if args.small else FULL
     if args.cases is not None:
         sizes = replace(sizes, cases=args.cases)
+    if args.due is not None:
+        sizes = replace(sizes, due=args.due)
 
     from harness import pg_databases, pg_server, running_platform
 

@@ -53,11 +53,15 @@ async def _one(client: httpx.AsyncClient, ctx: Context, credential: str) -> floa
         return (await client.get(f"{city}/api/v1/cases/{number}", headers=rep)).status_code == 200
 
     await _until(at_city, 120)
-    decided = await client.post(
-        f"{city}/api/v1/cases/{number}/decision",
-        json={"outcome": "approve"},
-        headers={**rep, "X-Approval-Credential": credential},
-    )
+    for attempt in range(5):  # 503: a dependency (identity's grant check) busy; it says retry
+        decided = await client.post(
+            f"{city}/api/v1/cases/{number}/decision",
+            json={"outcome": "approve"},
+            headers={**rep, "X-Approval-Credential": credential},
+        )
+        if decided.status_code != 503:
+            break
+        await asyncio.sleep(1.0 + attempt)
     decided.raise_for_status()
 
     async def notified() -> bool:

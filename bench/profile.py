@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -22,7 +24,7 @@ from tools.launcher import BIN
 
 async def _drive(ctx: Context, bench: str) -> None:
     if bench == "hop":
-        print((await hop.run(ctx, calls=100)).name)
+        print((await hop.run(ctx, calls=30)).name)
     elif bench == "lifecycle":
         await lifecycle.measure(ctx, seconds=30, concurrency=4, limit=1000)
     elif bench == "notify":
@@ -73,7 +75,10 @@ def main() -> None:
         )
         platform.wait_ready(120)
         asyncio.run(_drive(ctx, args.bench))
-        platform.stop_service(args.service)
+        # SIGTERM and a long wait: the profile is written only on a clean exit.
+        proc = platform._procs.pop(args.service)  # noqa: SLF001
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(300)
     for renderer, ext in (("text", "txt"), ("html", "html")):
         subprocess.run(
             [
