@@ -5,6 +5,7 @@ document printable with the case number as text and QR code."""
 
 from __future__ import annotations
 
+import grpc
 from fastapi import Request, Response
 from pydantic import ValidationError
 
@@ -13,6 +14,7 @@ from govnet_kit import calls, pages
 from govnet_kit.auth import Principal
 from govnet_kit.db import transaction, utcnow
 from govnet_kit.errors import Conflict, DomainError, InvalidArgument
+from govnet_kit.grpcutil import domain_error
 from govnet_kit.web import get_runtime
 from town_hall.case import router as case_api
 from town_hall.case import service as case_service
@@ -93,17 +95,21 @@ async def case_page(request: Request, case_number: CaseNumber) -> Response:
     return await _page(request, await PAGES.staff(request), case_number)
 
 
-async def step(request: Request, case_number: str, done: str, action, error_field: str):  # type: ignore[no-untyped-def]
-    """One step in one transaction; a refusal is said beside the step's own form."""
+async def step(  # type: ignore[no-untyped-def]
+    request: Request, case_number: str, done: str, action, error_field: str, prepare=None
+):
+    """One step in one transaction; a refusal is said beside the step's own form. `prepare`
+    runs first, outside the transaction (a call to another service holds no row lock)."""
     principal = await PAGES.staff(request)
     form = await pages.form_data(request)
     runtime = get_runtime(request)
     try:
+        ready = await prepare(principal, form) if prepare else None
         async with transaction(runtime.sessions) as session:
             case = await steps.locked_case(session, case_number)
             principal.require_staff(tier="town")
             principal.require_place(case.township_code)
-            await action(session, case, principal, form)
+            await action(session, case, principal, form, *([ready] if prepare else []))
     except DomainError as exc:
         values = {k: str(v) for k, v in form.items() if k != pages.CSRF_FIELD}
         return await _page(
@@ -148,7 +154,7 @@ async def decide(request: Request, case_number: CaseNumber) -> Response:
     with the staff member's own session, checked, and the decision made under it."""
     runtime = get_runtime(request)
 
-    async def act(session, case, principal, form):  # type: ignore[no-untyped-def]
+    async def prepare(principal, form):  # type: ignore[no-untyped-def]
         try:
             body = DecisionIn(
                 outcome=str(form.get("outcome", "")),  # type: ignore[arg-type]
@@ -156,10 +162,18 @@ async def decide(request: Request, case_number: CaseNumber) -> Response:
             )
         except ValidationError as exc:
             raise _invalid(exc) from exc
-        exchanged = await case_api.approval_credential(
-            CredentialIn(department_code=case.department_code), principal, runtime
-        )
-        credential = await runtime.approval_credential(exchanged.approval_credential)
+        async with transaction(runtime.sessions) as session:
+            case = await case_of(session, principal, case_number)
+        try:
+            exchanged = await case_api.approval_credential(
+                CredentialIn(department_code=case.department_code), principal, runtime
+            )
+        except grpc.aio.AioRpcError as exc:  # identity down or slow: said, not a 500
+            raise domain_error(exc) from exc
+        return body, await runtime.approval_credential(exchanged.approval_credential)
+
+    async def act(session, case, principal, form, ready):  # type: ignore[no-untyped-def]
+        body, credential = ready
         await steps.decide(
             session,
             case_number=case.case_number,
@@ -168,7 +182,7 @@ async def decide(request: Request, case_number: CaseNumber) -> Response:
             decision=steps.DecisionInput(outcome=body.outcome, legal_reason=body.legal_reason),
         )
 
-    return await step(request, case_number, "decided", act, "decision")
+    return await step(request, case_number, "decided", act, "decision", prepare)
 
 
 def _invalid(exc: ValidationError) -> DomainError:
