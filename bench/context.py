@@ -38,7 +38,7 @@ class Context:
         """A signed-in staff member's Authorization header (signed in once per run)."""
         key = (service, username)
         if key not in self._tokens:
-            for attempt in range(5):  # 503: identity busy or still connecting; it says retry
+            for attempt in range(10):  # 503: identity busy or still connecting; it says retry
                 resp = await client.post(
                     f"{self.http(service)}/api/v1/session",
                     json={"username": username, "password": self.password},
