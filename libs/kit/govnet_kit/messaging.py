@@ -51,6 +51,11 @@ def case_status_subject(tier: str, origin_place_code: str) -> str:
 class NatsLink:
     """One connection per process; reconnects forever, and says whether it is up (readiness)."""
 
+    # A central service creates or updates the streams it uses; an edge node's link does not
+    # (they belong to the central cluster: village_room.edge.EdgeLink).
+    manages_streams = True
+    client_name = "govnet"
+
     def __init__(self, url: str, *, stream_replicas: int = 1):
         self.url = url
         self.stream_replicas = stream_replicas
@@ -67,14 +72,15 @@ class NatsLink:
                     reconnect_time_wait=0.5,
                     connect_timeout=2,
                     drain_timeout=5,
-                    name="govnet",
+                    name=self.client_name,
                 )
                 break
             except Exception as exc:  # noqa: BLE001 - keep trying; readiness says 503 meanwhile
                 log.warning("nats connect failed (%s); retrying", exc)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
-        await ensure_streams(self.nc.jetstream(), replicas=self.stream_replicas)
+        if self.manages_streams:
+            await ensure_streams(self.nc.jetstream(), replicas=self.stream_replicas)
         self._ready.set()
 
     async def ready(self) -> JetStreamContext:
