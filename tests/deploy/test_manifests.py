@@ -25,6 +25,7 @@ from deploykit import (
     NATS_PORT,
     OLDEST_KUBERNETES,
     OVERLAYS,
+    ROOT,
     SCHEMAS,
     SERVICES,
     Obj,
@@ -379,6 +380,23 @@ def test_prod_overlay_is_highly_available_and_backed_up(rendered, overlay):
     assert "jetstream" in conf
     for i in range(3):
         assert f"nats://nats-{i}.nats-headless:6222" in conf
+    # Edge nodes: the JetStream domain their leaf configuration maps to, the leaf-node listener
+    # with TLS and one credential per node from the Secret nats-leaf, and its Service port.
+    edge_leaf = (ROOT / "deploy" / "edge" / "leafnode.conf").read_text()
+    assert "$JS.govnet.API" in edge_leaf and re.search(r"^\s*domain: govnet$", conf, re.M)
+    leaf = conf[conf.index("leafnodes {") :]
+    assert "port: 7422" in leaf and "cert_file: /etc/nats-leaf/tls.crt" in leaf
+    assert "include ../nats-leaf/users.conf" in leaf  # relative to /etc/nats
+    spec = nats["spec"]["template"]["spec"]
+    (server,) = spec["containers"]
+    assert {"name": "leafnodes", "containerPort": 7422, "protocol": "TCP"} in server["ports"]
+    mounts = {m["name"]: m["mountPath"] for m in server["volumeMounts"]}
+    assert mounts["config"] == "/etc/nats" and mounts["leaf"] == "/etc/nats-leaf"
+    volume = next(v for v in spec["volumes"] if v["name"] == "leaf")
+    assert volume["secret"]["secretName"] == "nats-leaf"
+    service_ports = {p["name"]: p for p in find(objs, "Service", "nats")["spec"]["ports"]}
+    assert service_ports["leafnodes"]["port"] == 7422
+    assert service_ports["leafnodes"]["targetPort"] == "leafnodes"
 
 
 def test_otel_component_points_services_at_the_collector(rendered):

@@ -17,6 +17,7 @@ import pytest
 from deploykit import METRICS_PORT, NATS_PORT, OVERLAYS, SERVICES, Obj, of_kind, pod_spec
 
 TIERS = [s for s in SERVICES.values() if s.tier]
+LEAF_PORT = 7422  # NATS's leaf-node listener, for edge nodes (deploy/base/nats.conf)
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,8 @@ def _rules(objs: list[Obj], kind: str):
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_traffic_from_outside(rendered, overlay):
     """Open to anyone: only the tiers' HTTP ports. From address ranges: only the town and city
-    gRPC ports (edge nodes), the city's gRPC and notify's HTTP port (integration clients)."""
+    gRPC ports and NATS's leaf-node port (edge nodes), the city's gRPC and notify's HTTP port
+    (integration clients)."""
     objs = rendered[overlay]
     open_to_all = set()
     from_ranges = set()
@@ -178,6 +180,7 @@ def test_traffic_from_outside(rendered, overlay):
     assert from_ranges == {
         ("town-hall-grpc-from-edge-nodes", "town-hall", SERVICES["town-hall"].grpc),
         ("city-center-grpc-from-edge-nodes", "city-center", SERVICES["city-center"].grpc),
+        ("nats-leafnodes-from-edge-nodes", "nats", LEAF_PORT),
         ("city-center-grpc-from-integration-clients", "city-center", SERVICES["city-center"].grpc),
         ("notify-http-from-integration-clients", "notify", SERVICES["notify"].http),
     }
@@ -229,3 +232,25 @@ def test_metrics_ports_only_from_the_monitoring_namespace(rendered, overlay):
         assert selects(policy["spec"]["podSelector"], server)
         for pod in everyone:  # no pod of the namespace itself reaches it
             assert not allowed(of_kind(objs, "NetworkPolicy"), pod, server, METRICS_PORT, namespace)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_leaf_node_port_only_from_the_edge_nodes_range(rendered, overlay):
+    """Edge nodes reach NATS's leaf-node port from their configured range; no pod of the
+    namespace does (the services use the client port), and no other port is open to them."""
+    objs = rendered[overlay]
+    namespace = next(o["metadata"]["name"] for o in of_kind(objs, "Namespace"))
+    policy = next(
+        p
+        for p in of_kind(objs, "NetworkPolicy")
+        if p["metadata"]["name"].endswith("leafnodes-from-edge-nodes")
+    )
+    (rule,) = policy["spec"]["ingress"]
+    assert rule["ports"] == [{"port": LEAF_PORT, "protocol": "TCP"}]
+    assert [set(peer) for peer in rule["from"]] == [{"ipBlock"}]
+    assert rule["from"][0]["ipBlock"]["cidr"]
+    everyone = pods(objs)
+    (nats,) = [p for p in everyone if p.kind == "nats"]
+    assert LEAF_PORT in nats.ports and selects(policy["spec"]["podSelector"], nats)
+    for pod in everyone:
+        assert not allowed(of_kind(objs, "NetworkPolicy"), pod, nats, LEAF_PORT, namespace)
