@@ -171,16 +171,21 @@ MESSAGE_OPTIONS = [
     ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
 ]
+# After an outage (an edge node's link, a restarted tier) the channel retries its connection
+# with exponential backoff, by default up to 120 s apart, and a call waits for the next try:
+# 5 s at most keeps the first call after the link returns from waiting minutes.
+MAX_RECONNECT_BACKOFF_MS = 5000
+CHANNEL_OPTIONS = [*MESSAGE_OPTIONS, ("grpc.max_reconnect_backoff_ms", MAX_RECONNECT_BACKOFF_MS)]
 
 
 def channel(target: str, credentials: grpc.ChannelCredentials | None = None) -> grpc.aio.Channel:
     """A client channel that carries the trace context (OTel interceptors); TLS if given."""
     if credentials is not None:
         return grpc.aio.secure_channel(
-            target, credentials, options=MESSAGE_OPTIONS, interceptors=aio_client_interceptors()
+            target, credentials, options=CHANNEL_OPTIONS, interceptors=aio_client_interceptors()
         )
     return grpc.aio.insecure_channel(
-        target, options=MESSAGE_OPTIONS, interceptors=aio_client_interceptors()
+        target, options=CHANNEL_OPTIONS, interceptors=aio_client_interceptors()
     )
 
 
