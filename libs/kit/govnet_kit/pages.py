@@ -332,7 +332,10 @@ class Pages:
                 response = pages.redirect(request, target)
                 try:
                     await staff_sign_in(
-                        get_runtime(request), response, username=username, password=password
+                        get_runtime(request),
+                        response,
+                        username=username[:100],
+                        password=password[:200],
                     )
                     return response
                 except DomainError as exc:

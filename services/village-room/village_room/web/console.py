@@ -1,4 +1,5 @@
-"""The duty console's sign-in and today's page: the visit register and the latest cases."""
+"""The duty console: sign-in (the kit's form), today's page with the visit register and the latest
+cases."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from pydantic import ValidationError
 from govnet_kit import pages
 from govnet_kit.auth import Principal
 from govnet_kit.db import transaction, utcnow
-from govnet_kit.errors import DomainError
 from govnet_kit.web import get_runtime
 from village_room.visit import service as visit_service
 from village_room.visit.models import OUTCOMES_ZH
@@ -19,55 +19,12 @@ from village_room.web import service as web_service
 from village_room.web.common import OUTCOMES_EN, PAGES, status_label
 
 router = PAGES.router()
+router.include_router(PAGES.sign_in_router(home="/duty"))
 
 
 @router.get("/")
 async def home(request: Request) -> Response:
     return PAGES.redirect(request, "/duty")
-
-
-@router.get("/duty/sign-in")
-async def sign_in_form(request: Request, next: str = "/duty") -> Response:
-    return PAGES.render(request, "sign_in.html", {"next": _safe_next(next)})
-
-
-def _safe_next(target: str) -> str:
-    """Only a path of this service: a sign-in link must never send anyone elsewhere."""
-    ok = target.startswith("/") and not target.startswith("//") and "\\" not in target
-    return target if ok else "/duty"
-
-
-@router.post("/duty/sign-in")
-async def sign_in(request: Request) -> Response:
-    form = await pages.form_data(request)
-    username, password = str(form.get("username", "")), str(form.get("password", ""))
-    target = _safe_next(str(form.get("next", "/duty")))
-    errors = pages.FormErrors()
-    if not username:
-        errors.add("username", "请填写用户名", "enter your user name")
-    if not password:
-        errors.add("password", "请填写密码", "enter your password")
-    if not errors:
-        response = PAGES.redirect(request, target)
-        try:
-            await pages.staff_sign_in(
-                get_runtime(request), response, username=username, password=password
-            )
-            return response
-        except DomainError as exc:
-            errors = pages.FormErrors.from_domain(exc, rename={"": "password"})
-    return PAGES.render(
-        request,
-        "sign_in.html",
-        {"next": target, "errors": errors, "values": {"username": username}},
-        status_code=422,
-    )
-
-
-@router.post("/duty/sign-out")
-async def sign_out(request: Request) -> Response:
-    await pages.form_data(request)
-    return pages.sign_out(PAGES.redirect(request, "/duty/sign-in"))
 
 
 async def _today(
