@@ -17,7 +17,6 @@ import os
 from pathlib import Path
 
 import httpx
-import nats
 from joserfc.jwk import KeySet
 from sqlalchemy import update
 
@@ -45,24 +44,8 @@ class EdgeLink(NatsLink):
     Publishing and consuming retry until JetStream answers through the leaf connection.
     """
 
-    async def connect(self) -> None:
-        delay = 0.2
-        while True:
-            try:
-                self.nc = await nats.connect(
-                    self.url,
-                    max_reconnect_attempts=-1,
-                    reconnect_time_wait=0.5,
-                    connect_timeout=2,
-                    drain_timeout=5,
-                    name="govnet-edge",
-                )
-                break
-            except Exception as exc:  # noqa: BLE001 - keep trying; readiness says 503 meanwhile
-                log.warning("nats connect failed (%s); retrying", exc)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
-        self._ready.set()
+    manages_streams = False
+    client_name = "govnet-edge"
 
 
 class Uplink:
