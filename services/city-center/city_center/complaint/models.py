@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from govnet_kit.db import Base, new_id, utcnow
+from govnet_kit.pii import Encrypted
 
 RECEIVED = "received"  # in the supervisors' queue
 IN_PROGRESS = "in_progress"  # a supervisor took it
@@ -36,9 +37,9 @@ class Complaint(Base):
     staff_id: Mapped[str] = mapped_column(String(64), default="", index=True)
     person: Mapped[str] = mapped_column(String(100), default="")  # as the complainant names them
     content: Mapped[str] = mapped_column(Text)
-    # The complainant's contact, for the reply: personal data, shown to supervisors only and
-    # never written to the audit chain.
-    contact: Mapped[str] = mapped_column(String(200), default="")
+    # The complainant's contact, for the reply: personal data, encrypted at rest, shown to
+    # supervisors only and never written to the audit chain (docs/privacy.md).
+    contact: Mapped[str] = mapped_column(Encrypted("complaint.contact"), default="")
     status: Mapped[str] = mapped_column(String(20), default=RECEIVED, index=True)
     handler_staff_id: Mapped[str] = mapped_column(String(64), default="")
     outcome: Mapped[str] = mapped_column(String(20), default="")
