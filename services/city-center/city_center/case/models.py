@@ -26,6 +26,8 @@ class CityCase(Base):
     # encrypted at rest (govnet_kit.pii, docs/privacy.md).
     applicant_name: Mapped[str] = mapped_column(Encrypted("city_case.applicant_name"))
     applicant_id_number: Mapped[str] = mapped_column(Encrypted("city_case.applicant_id_number"))
+    # A keyed hash of the slip's query code, for the public look-up (case.lookup); never the code.
+    query_code_hash: Mapped[str | None] = mapped_column(String(64))
     accepted_at: Mapped[datetime]
     deadline: Mapped[datetime] = mapped_column(index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)

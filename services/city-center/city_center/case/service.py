@@ -10,7 +10,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from city_center.case import steps, timers
+from city_center.case import lookup, steps, timers
 from city_center.case.models import CaseDecision, CaseMaterial, CityCase, DocumentSequence
 from city_center.catalog import service as catalog_service
 from govnet.common.v1 import case_pb2
@@ -54,6 +54,7 @@ async def receive(
         status=case_pb2.CASE_STATUS_PENDING_DECISION,
         applicant_name=transfer.applicant.name,
         applicant_id_number=transfer.applicant.id_number,
+        query_code_hash=lookup.stored_hash(transfer.query_code),
         accepted_at=from_ts(transfer.accepted_at),
         deadline=from_ts(transfer.deadline),
         agent_staff_id=transfer.agent_staff_id,

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from city_center.web import appraisal, calendar, complaints, console, desk, public, staff
+from city_center.web import appraisal, calendar, complaints, console, desk, lookup, public, staff
 from city_center.web import supervision as supervision_pages
 from govnet_kit import pages
 
 router = APIRouter(include_in_schema=False)
 router.include_router(pages.assets_router())
+router.include_router(lookup.router)
 for part in (public, complaints, appraisal, staff, desk, supervision_pages, console, calendar):
     router.include_router(part.router)
