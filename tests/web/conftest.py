@@ -25,7 +25,9 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API leaves its event loop set as the thread's running loop
+# while it lives, and an async test after it (pytest-asyncio) could not start its own.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     executable = shutil.which("chromium")
     if executable is None:

@@ -7,6 +7,7 @@ departments it names (their opinions need identity's credentials: the browser su
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from datetime import timedelta
@@ -19,6 +20,7 @@ from joserfc.jwk import KeySet, OKPKey
 
 import city_center.models  # noqa: F401 - registers the service's tables
 from city_center.case import service as case_service
+from city_center.case.models import CaseDecision, CityCase
 from city_center.catalog import bulk
 from city_center.config import CityCenterSettings
 from city_center.main import build
@@ -246,3 +248,47 @@ async def test_the_desk_shows_the_representatives_own_warnings(browser):
     assert 'id="warnings"' in page and f'href="/desk/cases/{CASE}"' in page and "已超期" in page
     browser.cookies.set("govnet_session", session("chief_representative", dept="forestry"))
     assert 'id="warnings"' not in (await browser.get("/desk")).text  # a colleague's are not
+
+
+async def test_a_decision_just_made_heads_the_decided_list_however_many_came_before(app, browser):
+    """Sixty older decisions with sooner deadlines, then one made now with the latest deadline:
+    the desk shows the new one first among the last fifty, and every waiting case still."""
+    _, runtime = app
+    now = utcnow()
+    async with transaction(runtime.sessions) as s:
+        for i in range(61):
+            newest = i == 60
+            case = CityCase(
+                case_number=f"341102101201-20261127-{500 + i:04d}",
+                item_code="LY-0001",
+                item_version=1,
+                department_code="forestry",
+                origin_place_code="341102101201",
+                sender_place_code="341102101000",
+                status=case_pb2.CASE_STATUS_APPROVED,
+                applicant_name="钱二",
+                applicant_id_number="341102198001011232",
+                accepted_at=now - timedelta(days=30),
+                deadline=now + timedelta(days=90 if newest else i),
+            )
+            s.add(case)
+            await s.flush()
+            s.add(
+                CaseDecision(
+                    case_id=case.id,
+                    status=case.status,
+                    document_title="准予林木采伐许可决定书",
+                    document_text="",
+                    department_code="forestry",
+                    decided_by=WARNED,
+                    credential_id="test",
+                    decided_at=now if newest else now - timedelta(days=20, minutes=i),
+                )
+            )
+    rep = await as_(browser, session("chief_representative", dept="forestry"))
+    page = (await rep.get("/desk")).text
+    decided = page[page.index('id="decided"') :]
+    numbers = re.findall(r"341102101201-20261127-\d{4}", decided)
+    assert numbers[0] == "341102101201-20261127-0560"
+    assert len(set(numbers)) == 50  # the latest fifty, not the fifty due soonest
+    assert CASE in page[: page.index('id="decided"')]  # still waiting, still shown

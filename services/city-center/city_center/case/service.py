@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from city_center.case import lookup, steps, timers
@@ -117,6 +117,25 @@ async def list_cases(
     if agent_staff_id:
         query = query.where(CityCase.process_agent_staff_id == agent_staff_id)
     return list((await session.scalars(query.limit(200))).all())
+
+
+async def desk_cases(
+    session: AsyncSession, *, department_code: str, waiting: set[int], decided_limit: int = 50
+) -> tuple[list[CityCase], list[CityCase]]:
+    """A department's desk: every case waiting on it, soonest deadline first, and its latest
+    decisions, newest first (so a decision just made is always on the list)."""
+    mine = CityCase.department_code == department_code
+    open_cases = await session.scalars(
+        select(CityCase).where(mine, CityCase.status.in_(waiting)).order_by(CityCase.deadline)
+    )
+    decided = await session.scalars(
+        select(CityCase)
+        .outerjoin(CaseDecision, CaseDecision.case_id == CityCase.id)
+        .where(mine, CityCase.status.not_in(waiting))
+        .order_by(func.coalesce(CaseDecision.decided_at, CityCase.received_at).desc())
+        .limit(decided_limit)
+    )
+    return list(open_cases.all()), list(decided.all())
 
 
 async def next_document_number(session: AsyncSession, department_code: str) -> str:

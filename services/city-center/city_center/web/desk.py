@@ -70,7 +70,10 @@ DONE = {
 async def desk(request: Request) -> Response:
     principal = await staff_of(request, DESK)
     async with transaction(get_runtime(request).sessions) as session:
-        cases = await case_service.list_cases(session, department_code=principal.department_code)
+        waiting, decided = await case_service.desk_cases(
+            session, department_code=principal.department_code, waiting=WAITING
+        )
+        cases = waiting + decided
         meetings = await web_service.meetings_waiting_for(session, principal.department_code)
         names = await web_service.item_names(
             session, {c.item_code for c in cases} | {c.item_code for c in meetings}
@@ -90,8 +93,8 @@ async def desk(request: Request) -> Response:
         request,
         "desk.html",
         {
-            "waiting": [r for r in rows if r[0].status in WAITING],
-            "decided": [r for r in rows if r[0].status not in WAITING][:50],
+            "waiting": rows[: len(waiting)],
+            "decided": rows[len(waiting) :],
             "meetings": [(c, names.get(c.item_code, (c.item_code,) * 2)) for c in meetings],
             "now": now,
             "department": department[0] if lang == "zh" else department[1],
