@@ -52,6 +52,7 @@ PUBLIC_PAGES = [
     "/appraisal",
     "/complaints/new",
     "/complaints/follow",
+    "/lookup",
 ]
 
 
@@ -139,7 +140,9 @@ async def as_(client: httpx.AsyncClient, token: str) -> httpx.AsyncClient:
 
 async def test_public_pages_open_and_staff_pages_ask_to_sign_in(browser):
     for path in PUBLIC_PAGES:
-        assert (await browser.get(path)).status_code == 200, path
+        page = await browser.get(path)
+        assert page.status_code == 200, path
+        assert 'href="/lookup"' in page.text, path  # every public page leads to the look-up
     for path in STAFF_PAGES:
         resp = await browser.get(path)
         assert resp.status_code == 303, path

@@ -30,6 +30,7 @@ MENU = {
 }
 PUBLIC_MENU = [
     ("/catalog", "办事指南", "Service catalog"),
+    ("/lookup", "办件查询", "Case look-up"),
     ("/appraisal", "考核公示", "Appraisal"),
     ("/complaints/new", "投诉举报", "Complaints"),
 ]
