@@ -149,23 +149,26 @@ async def test_public_pages_open_and_staff_pages_ask_to_sign_in(browser):
         assert resp.headers["location"] == f"/staff/sign-in?next={path}"
 
 
+# Who signs in (roles, department, tier): the token is minted in the test, not at collection,
+# so that a long suite run does not hand it over expired.
 @pytest.mark.parametrize(
-    ("token", "path", "refusal"),
+    ("who", "path", "refusal"),
     [
-        (session("chief_representative", dept="forestry"), "/supervision", "无权使用电子监察"),
-        (session("supervisor"), "/console", "无权使用管理控制台"),
-        (session("administrator"), "/desk", "无权使用首席代表工作台"),
-        (session("village_staff", tier="village"), "/desk", "无权使用首席代表工作台"),
+        ((("chief_representative",), "forestry", "city"), "/supervision", "无权使用电子监察"),
+        ((("supervisor",), "", "city"), "/console", "无权使用管理控制台"),
+        ((("administrator",), "", "city"), "/desk", "无权使用首席代表工作台"),
+        ((("village_staff",), "", "village"), "/desk", "无权使用首席代表工作台"),
         (
-            session("chief_representative", dept="land_resources"),
+            (("chief_representative",), "land_resources", "city"),
             f"/desk/cases/{CASE}",
             "非本部门办件",
         ),
     ],
     ids=["rep-supervision", "supervisor-console", "admin-desk", "village-desk", "other-department"],
 )
-async def test_a_page_of_another_role_or_department_is_refused(browser, token, path, refusal):
-    resp = await (await as_(browser, token)).get(path)
+async def test_a_page_of_another_role_or_department_is_refused(browser, who, path, refusal):
+    roles, dept, tier = who
+    resp = await (await as_(browser, session(*roles, dept=dept, tier=tier))).get(path)
     assert resp.status_code == 403
     assert refusal in resp.text and '<html lang="zh-CN">' in resp.text
 
