@@ -88,6 +88,9 @@ async def test_a_vote_with_quorum_decides_and_is_published(app):
     # Not before the two committees have studied it.
     m = await meeting(client, reps[:6])  # 6 of 9: exactly two thirds
     assert (m["quorate"], m["quorum_needed"], m["message"]) == (True, 6, None)
+    # Found again later, to record its votes.
+    listed = (await client.get(f"{ROOM}/meetings", headers=staff())).json()
+    assert [(x["id"], x["present"]) for x in listed] == [(m["id"], 6)]
     r = await vote(client, m["id"], pid, reps[0])
     assert r.status_code == 409 and "尚未研究" in r.json()["message_zh"]
     r = await client.post(

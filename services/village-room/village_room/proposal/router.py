@@ -203,6 +203,17 @@ async def convene(
     return _meeting(meeting)
 
 
+@router.get(ROOM + "/meetings", response_model=list[MeetingOut])
+async def list_meetings(
+    place_code: PlaceCode, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> list[MeetingOut]:
+    """The latest twenty meetings, newest first."""
+    require_village_staff(principal, place_code)
+    async with transaction(runtime.sessions) as session:
+        rows = await service.recent_meetings(session, place_code=place_code)
+    return [_meeting(m) for m in rows]
+
+
 @router.post(
     ROOM + "/meetings/{meeting_id}/proposals/{proposal_id}/votes",
     response_model=VoteOut,

@@ -442,6 +442,19 @@ async def list_at(
     return list(rows.all())
 
 
+async def recent_meetings(
+    session: AsyncSession, *, place_code: str, limit: int = 20
+) -> list[RepresentativeMeeting]:
+    """The room's latest meetings, so one convened earlier can be found to record its votes."""
+    rows = await session.scalars(
+        select(RepresentativeMeeting)
+        .where(RepresentativeMeeting.place_code == place_code)
+        .order_by(RepresentativeMeeting.held_on.desc(), RepresentativeMeeting.id)
+        .limit(limit)
+    )
+    return list(rows.all())
+
+
 async def votes_of(
     session: AsyncSession, proposal_id: str
 ) -> list[tuple[RepresentativeVote, Representative]]:

@@ -18,7 +18,6 @@ from village_room.proposal import service as proposal_service
 from village_room.proposal.models import RepresentativeMeeting
 from village_room.proposal.schemas import MeetingIn, RepresentativeIn, VoteIn
 from village_room.room import records as room_records
-from village_room.web import records as web_records
 from village_room.web.common import PAGES, RecordId, flash, text, village_staff
 from village_room.web.proposals import labels
 
@@ -45,7 +44,7 @@ async def _meetings(
     async with transaction(get_runtime(request).sessions) as session:
         rules = await proposal_service.rules_of(session, principal.place_code)
         reps = await proposal_service.representatives(session, place_code=principal.place_code)
-        meetings = await web_records.recent_meetings(session, place_code=principal.place_code)
+        meetings = await proposal_service.recent_meetings(session, place_code=principal.place_code)
     return PAGES.render(
         request,
         "meetings.html",
