@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,6 +22,7 @@ from govnet_kit.auth import Principal
 from govnet_kit.db import utcnow
 from govnet_kit.errors import PermissionDenied
 from govnet_kit.personal import mask_id_number, mask_name, mask_phone, mask_text
+from govnet_kit.pii import ERASED
 from village_room.case import service as case_service
 from village_room.case.models import Applicant
 
@@ -81,6 +83,36 @@ async def applicant_record(
     return ApplicantRecord(
         "full", person.name, person.id_number, person.phone, person.language, person.channel
     )
+
+
+@dataclass(frozen=True)
+class MaskedPerson:
+    """A person a record names, as staff pages show them: masked; empty once erased."""
+
+    name: str
+    id_number: str
+
+
+async def masked_people(
+    session: AsyncSession, applicant_ids: Iterable[str], *, place_code: str
+) -> dict[str, MaskedPerson]:
+    """The people of this village's records (mediation parties, beneficiaries, proposers),
+    masked as a record is by default: only name and ID number are read and decrypted (the ID
+    number's ends tell two namesakes apart), never the phone; no read is audited, as none is full."""
+    wanted = set(applicant_ids)
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Applicant.id, Applicant.name, Applicant.id_number).where(
+            Applicant.id.in_(wanted), Applicant.place_code == place_code
+        )
+    )
+    return {
+        row.id: MaskedPerson("", "")
+        if row.name == ERASED
+        else MaskedPerson(mask_name(row.name), mask_id_number(row.id_number))
+        for row in rows
+    }
 
 
 async def reads_since(session: AsyncSession, *, actor: str, since) -> int:  # type: ignore[no-untyped-def]
