@@ -10,6 +10,7 @@ from fastapi import Path, Request
 
 from govnet_kit import lifecycle, pages
 from govnet_kit.auth import Principal
+from village_room.applicant import service as applicant_service
 from village_room.visit.schemas import ID
 
 PAGES = pages.Pages(
@@ -63,9 +64,20 @@ def text(form: Any, name: str, limit: int) -> str:
     return str(form.get(name, "")).strip()[: limit + 1]
 
 
-def ids(raw: str, *, field: str, errors: pages.FormErrors) -> list[str]:
-    """Record ids, one a line (or separated by commas or spaces); a malformed one is an error."""
+def people(raw: str, *, field: str, errors: pages.FormErrors) -> list[str]:
+    """People typed one a line (or separated by commas or spaces), each by resident ID card
+    number or record number. Only the shape is checked here; the domain finds who they are."""
     out = [part for part in re.split(r"[\s,，]+", raw) if part]
-    if any(not re.fullmatch(ID, part) for part in out):
-        errors.add(field, "登记编号格式不正确", "a record number is malformed")
+    for part in out:
+        why = applicant_service.person_ref_error(part)
+        if why is not None:
+            errors.add(field, *why)
     return out
+
+
+def person(raw: str, *, field: str, errors: pages.FormErrors) -> str:
+    """One person, by ID card number or record number ("" if none was typed)."""
+    found = people(raw, field=field, errors=errors)
+    if len(found) > 1:
+        errors.add(field, "只能填写一人", "one person only")
+    return found[0] if found else ""

@@ -14,10 +14,12 @@ from govnet_kit.db import transaction, utcnow
 from govnet_kit.errors import DomainError
 from govnet_kit.web import get_runtime
 from govnet_kit.worktime import SHANGHAI
+from village_room.applicant import service as applicant_service
 from village_room.mediation import service as mediation_service
 from village_room.mediation.models import DISPUTE_TYPES_ZH
 from village_room.mediation.schemas import MediationIn, OutcomeIn, SessionIn
-from village_room.web.common import PAGES, RecordId, flash, ids, text, village_staff
+from village_room.privacy import service as privacy_service
+from village_room.web.common import PAGES, RecordId, flash, people, text, village_staff
 
 router = PAGES.router()
 DISPUTE_TYPES_EN = {
@@ -92,7 +94,7 @@ async def open_mediation(request: Request) -> Response:
     }
     visit_id = text(form, "visit_id", 36)
     errors = pages.FormErrors()
-    parties = ids(values["parties"], field="parties", errors=errors)
+    parties = people(values["parties"], field="parties", errors=errors)
     try:
         body = MediationIn.model_validate(
             {
@@ -112,11 +114,14 @@ async def open_mediation(request: Request) -> Response:
         return await _list(request, principal, visit_id=visit_id, errors=errors, values=values)
     try:
         async with transaction(get_runtime(request).sessions) as session:
+            party_ids = await applicant_service.resolve_here(
+                session, body.party_applicant_ids, place_code=principal.place_code, field="parties"
+            )
             row = await mediation_service.open_case(
                 session,
                 place_code=principal.place_code,
                 staff_id=principal.subject,
-                **body.model_dump(),
+                **{**body.model_dump(), "party_applicant_ids": party_ids},
             )
     except DomainError as exc:
         errors = pages.FormErrors.from_domain(
@@ -139,6 +144,9 @@ async def _detail(
             session, place_code=principal.place_code, mediation_id=mediation_id
         )
         sessions = await mediation_service.sessions_of(session, row.id)
+        parties = await privacy_service.masked_people(
+            session, row.party_applicant_ids, place_code=principal.place_code
+        )
     today = utcnow().astimezone(SHANGHAI).date().isoformat()
     return PAGES.render(
         request,
@@ -146,6 +154,7 @@ async def _detail(
         {
             "m": row,
             "sessions": sessions,
+            "parties": [(p, parties.get(p)) for p in row.party_applicant_ids],
             **_labels(pages.language(request)),
             "errors": errors or pages.FormErrors(),
             "values": {"held_on": today, "outcome": "agreement", **(values or {})},

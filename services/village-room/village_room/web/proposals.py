@@ -6,18 +6,20 @@ votes are in `meetings.py`."""
 from __future__ import annotations
 
 from fastapi import Request, Response
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from govnet_kit import pages
 from govnet_kit.auth import Principal
 from govnet_kit.db import transaction
 from govnet_kit.errors import DomainError
 from govnet_kit.web import get_runtime
+from village_room.applicant import service as applicant_service
+from village_room.privacy import service as privacy_service
 from village_room.proposal import service as proposal_service
 from village_room.proposal.models import Proposal
 from village_room.proposal.schemas import MergeIn, ProposalIn, StudyIn
 from village_room.room.dependencies import calendar_of
-from village_room.web.common import PAGES, RecordId, flash, text, village_staff
+from village_room.web.common import PAGES, RecordId, flash, person, text, village_staff
 
 router = PAGES.router()
 STATUSES = {
@@ -35,6 +37,14 @@ DONE = {
     "decided": ("表决结果已计票。", "The votes are counted."),
     "published": ("决议已公布。", "Decision published."),
 }
+PERSON = "proposer_applicant_id"
+
+
+class ProposalForm(ProposalIn):
+    """The API's schema, the proposer typed by ID card number or record number (its shape
+    checked by `person`, who it is found by the domain before filing)."""
+
+    proposer_applicant_id: str | None = Field(default=None, max_length=36)
 
 
 def labels(lang: str) -> dict[str, dict[str, str]]:
@@ -91,25 +101,33 @@ async def file_proposal(request: Request) -> Response:
     values = {
         "title": text(form, "title", 200),
         "content": text(form, "content", 8000),
-        "proposer_applicant_id": text(form, "proposer_applicant_id", 36),
+        PERSON: text(form, PERSON, 36),
     }
     runtime = get_runtime(request)
+    errors = pages.FormErrors()
+    proposer = person(values[PERSON], field=PERSON, errors=errors)
     try:
-        body = ProposalIn.model_validate(
-            {**values, "proposer_applicant_id": values["proposer_applicant_id"] or None}
-        )
+        body = ProposalForm.model_validate({**values, PERSON: proposer or None})
+    except ValidationError as exc:
+        for name, message in pages.FormErrors.from_validation(exc).by_field.items():
+            errors.add(name, *message)
+    if errors:
+        return await _list(request, principal, errors=errors, values=values)
+    try:
         async with transaction(runtime.sessions) as session:
+            found = await applicant_service.resolve_here(
+                session,
+                [proposer] if proposer else [],
+                place_code=principal.place_code,
+                field=PERSON,
+            )
             row = await proposal_service.submit(
                 session,
                 place_code=principal.place_code,
                 staff_id=principal.subject,
                 calendar=calendar_of(runtime),
-                **body.model_dump(),
+                **{**body.model_dump(), PERSON: found[0] if found else None},
             )
-    except ValidationError as exc:
-        return await _list(
-            request, principal, errors=pages.FormErrors.from_validation(exc), values=values
-        )
     except DomainError as exc:
         errors = pages.FormErrors.from_domain(exc, rename={"": "title"})
         return await _list(request, principal, errors=errors, values=values)
@@ -134,12 +152,16 @@ async def _detail(
             for o in await proposal_service.list_at(session, place_code=principal.place_code)
             if o.id != p.id and o.status in proposal_service.OPEN
         ]
+        proposer = await privacy_service.masked_people(
+            session, filter(None, [p.proposer_applicant_id]), place_code=principal.place_code
+        )
     lang = pages.language(request)
     return PAGES.render(
         request,
         "proposal.html",
         {
             "p": p,
+            "proposer": proposer.get(p.proposer_applicant_id or ""),
             "overdue": overdue(p),
             "open": p.status in proposal_service.OPEN,
             "votes_cast": votes,
