@@ -1,5 +1,5 @@
-"""One matter, one discussion (T5), the villager representatives' meeting: the representatives
-on record, a meeting convened as it met (who came decides whether it may vote), each present
+"""One matter, one discussion (T5), the villager representatives' meeting: the discussion rules
+(quorum, majority, the deadline to the meeting), the representatives on record, a meeting convened as it met (who came decides whether it may vote), each present
 representative's vote on a studied proposal, and the count. A meeting without quorum is
 recorded, but its votes are refused by the domain, and the page says so beside the form."""
 
@@ -16,7 +16,7 @@ from govnet_kit.web import get_runtime
 from govnet_kit.worktime import SHANGHAI
 from village_room.proposal import service as proposal_service
 from village_room.proposal.models import RepresentativeMeeting
-from village_room.proposal.schemas import MeetingIn, RepresentativeIn, VoteIn
+from village_room.proposal.schemas import MeetingIn, RepresentativeIn, RulesIn, VoteIn
 from village_room.room import records as room_records
 from village_room.web.common import PAGES, RecordId, flash, text, village_staff
 from village_room.web.proposals import labels
@@ -26,7 +26,9 @@ DONE = {
     "added": ("村民代表已登记。", "Representative added."),
     "convened": ("会议已记录。", "Meeting recorded."),
     "voted": ("表决意见已记录。", "Votes recorded."),
+    "rules": ("议事规则已保存。", "Rules saved."),
 }
+RULES = tuple(RulesIn.model_fields)
 
 
 def _today() -> str:
@@ -54,7 +56,11 @@ async def _meetings(
             "meetings": meetings,
             "present": present or [],
             "errors": errors or pages.FormErrors(),
-            "values": {"held_on": _today(), **(values or {})},
+            "values": {
+                "held_on": _today(),
+                **{name: str(getattr(rules, name)) for name in RULES},
+                **(values or {}),
+            },
             "today": _today(),
             "flash": flash(request, DONE),
         },
@@ -66,6 +72,44 @@ async def _meetings(
 @router.get("/duty/meetings")
 async def meetings(request: Request) -> Response:
     return await _meetings(request, await village_staff(request))
+
+
+def _rule_errors(exc: ValidationError) -> pages.FormErrors:
+    """The schema's bounds said in both languages, beside each number."""
+    out = pages.FormErrors()
+    for err in exc.errors():
+        name, bound = str(err["loc"][-1]), err.get("ctx") or {}
+        if err["type"] == "greater_than_equal":
+            out.add(name, f"不能小于 {bound['ge']}", f"at least {bound['ge']}")
+        elif err["type"] == "less_than_equal":
+            out.add(name, f"不能大于 {bound['le']}", f"at most {bound['le']}")
+        else:
+            out.add(name, "请填写整数", "a whole number")
+    return out
+
+
+@router.post("/duty/discussion-rules")
+async def set_rules(request: Request) -> Response:
+    """The quorum, the majority and the deadline, set by the village's own staff (as the JSON
+    API's PUT .../discussion-rules); a meeting keeps the quorum it was convened under."""
+    principal = await village_staff(request)
+    form = await pages.form_data(request)
+    values = {name: text(form, name, 3) for name in RULES}
+    try:
+        body = RulesIn.model_validate(values)
+        async with transaction(get_runtime(request).sessions) as session:
+            await proposal_service.set_rules(
+                session,
+                place_code=principal.place_code,
+                staff_id=principal.subject,
+                **body.model_dump(),
+            )
+    except ValidationError as exc:
+        return await _meetings(request, principal, errors=_rule_errors(exc), values=values)
+    except DomainError as exc:
+        errors = pages.FormErrors.from_domain(exc, rename={"": "quorum_numerator"})
+        return await _meetings(request, principal, errors=errors, values=values)
+    return PAGES.redirect(request, "/duty/meetings?done=rules")
 
 
 @router.post("/duty/representatives")
