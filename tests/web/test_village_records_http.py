@@ -3,7 +3,11 @@ with tokens signed by a key of this test. A signed-out visitor is sent to sign i
 another tier or village are refused; a mediation is opened, its session and agreement recorded;
 a welfare collection is listed; a proposal goes through the committees to a meeting whose vote
 without quorum is refused beside the form (nothing recorded), then to a quorate vote, a decision
-and its publication; English with the switch; a bad value is a 422 naming its field."""
+and its publication; English with the switch; a bad value is a 422 naming its field. Staff name
+people by ID card number (or record number) and see them by masked name; an ID number not
+registered at this village is refused beside its field with nothing stored; a visit on today's
+page opens a mediation that settles it; the discussion rules edited on the page decide the next
+meeting's quorum."""
 
 from __future__ import annotations
 
@@ -23,15 +27,18 @@ from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, AUDIENCE, ISSUER
 from govnet_kit.db import transaction, utcnow
 from govnet_kit.worktime import SHANGHAI
 from tests.dbkit import fresh_sessions
-from tests.village_room.roomkit import new_applicant
+from tests.village_room.roomkit import an_id_number, new_applicant
 from village_room.config import VillageRoomSettings
 from village_room.main import build
 from village_room.mediation import service as mediation_service
-from village_room.proposal.models import RepresentativeVote
+from village_room.mediation.models import Mediation
+from village_room.proposal.models import Proposal, RepresentativeVote
 from village_room.room.dependencies import calendar_of
+from village_room.welfare.models import WelfareCollection
 
 KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "village-records"}, private=True)
 VILLAGE, OTHER_VILLAGE, TOWNSHIP = "341102101201", "341102101202", "341102101000"
+RULES_VILLAGE = "341102101203"  # a village of its own: its rules change the quorum
 PAGES = ["/duty/mediations", "/duty/welfare", "/duty/proposals", "/duty/meetings"]
 TODAY = utcnow().astimezone(SHANGHAI).date()
 
@@ -183,7 +190,7 @@ async def test_a_welfare_collection_is_listed_with_who_for_whom_and_the_receipt(
     assert done.status_code == 303 and done.headers["location"] == "/duty/welfare?done=collected"
     page = await staff.get("/duty/welfare?period=2026-10")
     row = page.text.split('data-receipt="R-2026-0101"')[1].split("</tr>")[0]
-    for shown in ("2026-10", "老年人待遇代领", elder, "150.50", "collector-7"):
+    for shown in ("2026-10", "老年人待遇代领", "钱**", "150.50", "collector-7"):
         assert shown in row, shown
 
     # The same month's benefit again: refused beside the month, naming who collected it.
@@ -307,3 +314,191 @@ async def test_a_bad_form_value_is_a_422_naming_the_field(browser, path, form, f
     assert resp.status_code == 422
     assert says in error_beside(resp, field)
     assert f'aria-describedby="e-{field}"' in resp.text
+
+
+async def count(runtime, model) -> int:  # type: ignore[no-untyped-def]
+    async with transaction(runtime.sessions) as s:
+        return int(await s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_people_named_by_id_number_are_shown_by_masked_name(app, browser):
+    _, runtime = app
+    sun_id, li_id = an_id_number(301, "19580704"), an_id_number(302, "19610912")
+    sun = await new_applicant(runtime, name="孙大山", id_number=sun_id)
+    li = await new_applicant(runtime, name="李秀英", id_number=li_id)
+    staff = await as_(browser, session())
+    form = await staff.get("/duty/mediations")
+    assert "当事人身份证号或登记编号" in form.text and "本村登记的身份证号或登记编号" in form.text
+
+    # One party by ID card number (a lower-case x is the same), the other by record number.
+    opened = await post(
+        staff,
+        "/duty/mediations",
+        dispute_type="neighbour",
+        parties=f"{sun_id.lower()}\n{li}",
+        summary="排水沟争议",
+    )
+    assert opened.status_code == 303, opened.text
+    page = (await staff.get(opened.headers["location"])).text
+    parties = page.split('id="parties"')[1].split("</td>")[0]
+    assert "孙**" in parties and "李**" in parties
+    assert f'data-id="{sun}"' in parties and f'data-id="{li}"' in parties
+    assert sun_id[:4] + "*" * 10 + sun_id[-4:] in parties  # what tells two namesakes apart
+    assert sun_id not in page and "孙大山" not in page and "13900000000" not in page
+
+    done = await post(
+        staff,
+        "/duty/welfare",
+        benefit="poverty_relief",
+        beneficiary_applicant_id=li_id,
+        period="2026-09",
+        amount="300",
+        receipt_number="R-ID-0001",
+    )
+    assert done.status_code == 303, done.text
+    listing = (await staff.get("/duty/welfare?period=2026-09")).text
+    row = listing.split('data-receipt="R-ID-0001"')[1].split("</tr>")[0]
+    assert "李**" in row and f'data-id="{li}"' in row and li_id not in listing
+
+    filed = await post(
+        staff,
+        "/duty/proposals",
+        title="修建文化广场",
+        content="村口空地",
+        proposer_applicant_id=sun_id,
+    )
+    assert filed.status_code == 303, filed.text
+    page = (await staff.get(filed.headers["location"])).text
+    assert "孙**" in page.split('id="proposer"')[1].split("</td>")[0] and sun_id not in page
+
+
+@pytest.mark.parametrize(
+    ("path", "form", "field"),
+    [
+        ("/duty/mediations", {"dispute_type": "neighbour", "summary": "x"}, "parties"),
+        (
+            "/duty/welfare",
+            {
+                "benefit": "elderly_allowance",
+                "period": "2026-08",
+                "amount": "100",
+                "receipt_number": "R-NOBODY",
+            },
+            "beneficiary_applicant_id",
+        ),
+        ("/duty/proposals", {"title": "无人提议", "content": "x"}, "proposer_applicant_id"),
+    ],
+    ids=["mediation", "welfare", "proposal"],
+)
+async def test_an_id_number_not_registered_here_is_refused_and_nothing_stored(
+    app, browser, path, form, field
+):
+    _, runtime = app
+    here = await new_applicant(runtime, name="陈一", id_number=an_id_number(401))
+    elsewhere = an_id_number(402)
+    await new_applicant(runtime, OTHER_VILLAGE, name="林二", id_number=elsewhere)
+    model = {"parties": Mediation, "proposer_applicant_id": Proposal}.get(field, WelfareCollection)
+    before = await count(runtime, model)
+    staff = await as_(browser, session())
+    typed = f"{here}\n{elsewhere}" if field == "parties" else elsewhere
+    refused = await post(staff, path, **form, **{field: typed})
+    assert refused.status_code == 422
+    assert error_beside(refused, field).startswith("本村无此身份证号的登记")
+    assert f'aria-describedby="e-{field}"' in refused.text
+    assert elsewhere in refused.text  # what was typed is kept in the field, to correct it
+    english = await post(staff, f"{path}?lang=en", **form, **{field: typed})
+    assert english.status_code == 422
+    assert error_beside(english, field).startswith(
+        "no one registered at this village with that ID number"
+    )
+    malformed = await post(staff, f"{path}?lang=zh", **form, **{field: elsewhere[:17] + "Z"})
+    assert malformed.status_code == 422 and "格式不正确" in error_beside(malformed, field)
+    wrong_check = elsewhere[:17] + ("0" if elsewhere[17] != "0" else "1")
+    malformed = await post(staff, path, **form, **{field: wrong_check})
+    assert error_beside(malformed, field).startswith("身份证号格式不正确")
+    assert await count(runtime, model) == before
+
+
+async def test_a_visit_on_todays_page_opens_a_mediation_that_settles_it(app, browser):
+    _, runtime = app
+    parties = [await new_applicant(runtime, id_number=an_id_number(500 + n)) for n in range(2)]
+    staff = await as_(browser, session())
+    registered = await post(staff, "/duty/visits", topic="邻里漏水纠纷")
+    assert registered.status_code == 303
+    today = (await staff.get("/duty")).text
+    row = today.split("邻里漏水纠纷")[1].split("</tr>")[0]
+    link = re.search(r'class="mediate-link" href="([^"]+)">调解<', row)
+    assert link and link.group(1).startswith("/duty/mediations?visit=")
+    visit_id = link.group(1).rsplit("=", 1)[1]
+    form = (await staff.get(link.group(1))).text
+    assert f'name="visit_id" value="{visit_id}"' in form and 'id="from-visit"' in form
+    opened = await post(
+        staff,
+        "/duty/mediations",
+        visit_id=visit_id,
+        dispute_type="neighbour",
+        parties="\n".join(parties),
+        summary="楼上漏水",
+    )
+    assert opened.status_code == 303, opened.text
+    row = (await staff.get("/duty")).text.split("邻里漏水纠纷")[1].split("</tr>")[0]
+    assert "<td>调解" in row and "mediate-link" not in row  # the register says "mediated"
+    async with transaction(runtime.sessions) as s:
+        row_id = opened.headers["location"].split("?")[0].rsplit("/", 1)[1]
+        assert (await s.get(Mediation, row_id)).visit_id == visit_id  # type: ignore[union-attr]
+    await post(staff, "/duty/visits", topic="宅基地界址")
+    english = (await staff.get("/duty?lang=en")).text
+    assert "<td>mediated" in english.split("邻里漏水纠纷")[1].split("</tr>")[0]
+    assert ">Mediate</a>" in english.split("宅基地界址")[1].split("</tr>")[0]
+
+
+async def test_rules_edited_on_the_page_decide_the_next_meetings_quorum(app, browser):
+    town = await as_(browser, session(TOWNSHIP, tier="town"))
+    assert (await post(town, "/duty/discussion-rules", quorum_numerator="1")).status_code == 403
+    staff = await as_(browser, session(RULES_VILLAGE, sub="clerk-9"))
+    page = (await staff.get("/duty/meetings")).text
+    assert 'id="rules-form"' in page and 'name="quorum_numerator" type="text" value="2"' in page
+    for name in ("甲", "乙", "丙"):
+        await post(staff, "/duty/representatives", display_name=name)
+    rules = {
+        "quorum_numerator": "1",
+        "quorum_denominator": "3",
+        "adoption_numerator": "1",
+        "adoption_denominator": "2",
+        "deadline_working_days": "5",
+    }
+    too_many = await post(staff, "/duty/discussion-rules", **{**rules, "quorum_numerator": "4"})
+    assert too_many.status_code == 422
+    assert error_beside(too_many, "quorum_numerator") == "法定人数不能超过代表总数"
+    not_number = await post(
+        staff, "/duty/discussion-rules", **{**rules, "adoption_denominator": "x"}
+    )
+    assert error_beside(not_number, "adoption_denominator") == "请填写整数"
+    too_long = await post(
+        staff, "/duty/discussion-rules", **{**rules, "deadline_working_days": "99"}
+    )
+    assert error_beside(too_long, "deadline_working_days") == "不能大于 60"
+    assert "2/3" in (await staff.get("/duty/meetings")).text  # nothing saved so far
+
+    saved = await post(staff, "/duty/discussion-rules", **rules)
+    assert saved.status_code == 303 and saved.headers["location"] == "/duty/meetings?done=rules"
+    page = (await staff.get(saved.headers["location"])).text
+    assert "议事规则已保存" in page and "代表总数的 1/3 出席" in page
+    public = (await browser.get(f"/api/v1/rooms/{RULES_VILLAGE}/discussion-rules")).json()
+    assert (public["quorum_numerator"], public["quorum_denominator"]) == (1, 3)
+
+    # One of three present is now a quorum: the vote is recorded and counted.
+    filed = await post(staff, "/duty/proposals", title="安装路灯", content="主路十盏")
+    proposal = filed.headers["location"].split("?")[0]
+    pid = proposal.rsplit("/", 1)[1]
+    await post(staff, f"{proposal}/study", committees_opinion="同意")
+    reps = dict(re.findall(r'value="([0-9a-f-]{36})"\s*>\s*(\S+)\s*</label>', page))
+    one = next(rid for rid, name in reps.items() if name == "甲")
+    met = await post(staff, "/duty/meetings", held_on=str(TODAY), present_representative_ids=[one])
+    meeting = met.headers["location"].split("?")[0]
+    assert "已达到法定人数" in (await staff.get(meeting)).text
+    voted = await post(staff, f"{meeting}/proposals/{pid}/votes", **{f"vote_{one}": "for"})
+    assert voted.status_code == 303, voted.text
+    decided = await post(staff, f"{meeting}/proposals/{pid}/decision")
+    assert decided.status_code == 303
+    assert 'id="status">通过<' in (await staff.get(proposal)).text
