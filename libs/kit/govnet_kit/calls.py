@@ -29,7 +29,7 @@ from sqlalchemy import JSON, LargeBinary, String, Text, UniqueConstraint, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from govnet_kit.db import Base, new_id, skip_locked, transaction, utcnow
+from govnet_kit.db import Base, mark_work, new_id, skip_locked, transaction, utcnow
 from govnet_kit.errors import DomainError
 from govnet_kit.grpcutil import MESSAGE_ZH
 from govnet_kit.telemetry import extract_context, inject_headers
@@ -144,6 +144,7 @@ async def enqueue(session: AsyncSession, *, kind: str, key: str, payload: bytes)
     )
     if existing is None:
         session.add(PendingCall(kind=kind, key=key, payload=payload, headers=inject_headers()))
+        mark_work(session)
 
 
 def backoff(attempts: int) -> timedelta:

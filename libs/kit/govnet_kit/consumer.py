@@ -2,6 +2,8 @@
 
 The handler runs in one transaction with the record that the event was processed, so a
 redelivery after a crash is skipped, and the message is acked only after that commit.
+`after_commit` (waking the process's relays or workers) runs only after a transaction that
+queued work for them (`db.mark_work`): most events queue nothing in most consumers.
 
 A message whose handler keeps failing is nak'ed with a delay and redelivered. By default
 JetStream stops redelivering it after `max_deliver` deliveries. A consumer given
@@ -28,7 +30,7 @@ from sqlalchemy import String, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from govnet_kit.db import Base, transaction, utcnow
+from govnet_kit.db import Base, left_work, transaction, utcnow
 from govnet_kit.messaging import NatsLink
 from govnet_kit.telemetry import extract_context, tracer
 
@@ -149,6 +151,7 @@ class DurableConsumer:
             with tracer.start_as_current_span(f"consume {msg.subject}"):
                 async with transaction(self._sessions) as session:
                     await self.process(session, event)
+                    work = left_work(session)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - redelivered with a delay, or dead-lettered
@@ -158,7 +161,7 @@ class DurableConsumer:
         finally:
             otel_context.detach(token)
         await msg.ack_sync()
-        if self._after_commit is not None:
+        if self._after_commit is not None and work:
             self._after_commit()
 
     async def _failed(self, msg: Msg, event: Event, exc: Exception) -> None:

@@ -98,6 +98,22 @@ async def transaction(
         yield session
 
 
+# session.info key: this transaction left work for a background worker of the process.
+_WORK_KEY = "govnet_left_work"
+
+
+def mark_work(session: AsyncSession) -> None:
+    """Say that this transaction queues work for a background worker (an outbox event, a
+    pending call, a notification to deliver), so the edge wakes the workers after its commit."""
+    session.info[_WORK_KEY] = True
+
+
+def left_work(session: AsyncSession) -> bool:
+    """Whether anything in this transaction called `mark_work`: a consumed event that queued
+    nothing wakes no worker (each wake costs every worker an empty transaction)."""
+    return bool(session.info.get(_WORK_KEY))
+
+
 async def ping(engine: AsyncEngine) -> bool:
     try:
         async with engine.connect() as conn:

@@ -22,7 +22,7 @@ from sqlalchemy import JSON, LargeBinary, String, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from govnet_kit.db import Base, skip_locked, transaction, utcnow
+from govnet_kit.db import Base, mark_work, skip_locked, transaction, utcnow
 from govnet_kit.telemetry import inject_headers
 
 log = logging.getLogger(__name__)
@@ -133,6 +133,7 @@ def add_event(session: AsyncSession, *, subject: str, event_id: str, message: Me
             headers=inject_headers(),
         )
     )
+    mark_work(session)
 
 
 class OutboxRelay:

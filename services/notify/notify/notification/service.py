@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from govnet_kit.db import utcnow
+from govnet_kit.db import mark_work, utcnow
 from govnet_kit.errors import InvalidArgument
 from govnet_kit.pii import lookup_hash
 from notify.notification.models import (
@@ -137,6 +137,7 @@ async def _render_missing(session: AsyncSession, *, case_number: str) -> list[No
     session.add_all(created)
     await session.flush()
     if created:
+        mark_work(session)  # the delivery worker sends them once this commits
         log.info("case %s: %d notification(s) created", case_number, len(created))
     return created
 

@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from govnet_kit import audit
-from govnet_kit.db import utcnow
+from govnet_kit.db import mark_work, utcnow
 from govnet_kit.errors import Conflict, InvalidArgument, NotFound, PermissionDenied
 from notify.subscription.models import (
     DeliveryState,
@@ -320,6 +320,7 @@ async def record_event(*, session: AsyncSession, event: ThinEvent) -> list[Subsc
     session.add_all(owed)
     await session.flush()
     if owed:
+        mark_work(session)  # the subscription worker posts them once this commits
         log.info("event %s owed to %d subscription(s)", event.event_id, len(owed))
     return owed
 
