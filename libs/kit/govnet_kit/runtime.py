@@ -39,7 +39,7 @@ from govnet_kit.metrics import (
     pending_calls_source,
 )
 from govnet_kit.settings import ServiceSettings
-from govnet_kit.telemetry import flush_telemetry, setup_logging, setup_tracing
+from govnet_kit.telemetry import flush_telemetry, setup_logging, setup_tracing, spans_exported
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,8 @@ class Runtime:
         pii.configure_from(settings)  # before any encrypted column is read or written
         self.settings = settings
         self.engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
-        SQLAlchemyInstrumentor().instrument(engine=self.engine.sync_engine)
+        if spans_exported():  # statement spans are leaves: nobody misses them unexported
+            SQLAlchemyInstrumentor().instrument(engine=self.engine.sync_engine)
         self.sessions = make_sessionmaker(self.engine)
         self.nats = NatsLink(settings.nats_url, stream_replicas=settings.stream_replicas)
         self.verifier = TokenVerifier(
