@@ -305,7 +305,9 @@ async def test_export_is_the_persons_own_data_and_is_audited(app):
     async with sessions() as s:
         exports = (
             await s.scalars(
-                select(audit.AuditEntry).where(audit.AuditEntry.action == "personal_data.exported")
+                select(audit.AuditEntry)
+                .where(audit.AuditEntry.action == "personal_data.exported")
+                .order_by(audit.AuditEntry.seq)
             )
         ).all()
         assert len(exports) == 2
