@@ -42,9 +42,11 @@ demo: setup
 system-packages:
 	@sh tools/system-packages.sh
 
-## test: set up, start what the tests need, run the whole suite
+## test: set up, start what the tests need, run the whole suite on TEST_WORKERS processes, a
+## test file to each at a time (its fixtures stay in one process); TEST_WORKERS=0 runs serially
+TEST_WORKERS ?= 2
 test: setup system-packages
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 ## bench: every benchmark in bench/ on a fresh platform with BENCH_CASES cases loaded, each
 ## printing its figures and its baseline, then a table (docs/performance.md); then the lateness
