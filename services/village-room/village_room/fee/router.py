@@ -77,11 +77,11 @@ async def _case(
 
 
 @asynccontextmanager
-async def _refusals(
+async def refusals(
     runtime: Runtime, actor: str, case_number: str | None, attempt: str
 ) -> AsyncIterator[None]:
     """A refused fee operation is rolled back, then recorded in a transaction of its own.
-    Access refusals are recorded by the error handler already."""
+    Access refusals are recorded by the error handler already. The fee pages use it too."""
     try:
         yield
     except (Unauthenticated, PermissionDenied):
@@ -158,7 +158,7 @@ async def get_fee(
     provider: CurrentProvider,
 ) -> FeeOut:
     """The fee as assessed from the case's catalog version (assessed on first look)."""
-    async with _refusals(runtime, principal.subject, case_number, "read"):
+    async with refusals(runtime, principal.subject, case_number, "read"):
         async with transaction(runtime.sessions) as session:
             case = await _case(session, principal, case_number)
             await service.charge_for(session, case, actor=principal.subject)
@@ -174,7 +174,7 @@ async def assess_fee(
     case_number: str, body: AssessIn, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> FeeOut:
     """Staff record the units counted, for items that charge per unit; the fee is re-assessed."""
-    async with _refusals(runtime, principal.subject, case_number, "assess"):
+    async with refusals(runtime, principal.subject, case_number, "assess"):
         async with transaction(runtime.sessions) as session:
             case = await _case(session, principal, case_number, staff_only=True)
             charge = await service.assess(
@@ -188,7 +188,7 @@ async def pay_at_window(
     case_number: str, body: WindowPaymentIn, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> ReceiptOut:
     """Cash or card taken at the window; answers with the receipt to print."""
-    async with _refusals(runtime, principal.subject, case_number, "pay"):
+    async with refusals(runtime, principal.subject, case_number, "pay"):
         async with transaction(runtime.sessions) as session:
             case = await _case(session, principal, case_number, staff_only=True)
             await service.pay_at_window(
@@ -201,7 +201,7 @@ async def pay_at_window(
 async def waive(
     case_number: str, body: WaiverIn, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> FeeOut:
-    async with _refusals(runtime, principal.subject, case_number, "waive"):
+    async with refusals(runtime, principal.subject, case_number, "waive"):
         async with transaction(runtime.sessions) as session:
             case = await _case(session, principal, case_number, staff_only=True)
             charge = await service.waive(
@@ -221,7 +221,7 @@ async def pay_online(
 ) -> OnlineOrderOut:
     """The applicant's own case only: an order with the provider, and the page to pay it at."""
     applicant_service.require_applicant(principal)
-    async with _refusals(runtime, principal.subject, case_number, "pay_online"):
+    async with refusals(runtime, principal.subject, case_number, "pay_online"):
         async with transaction(runtime.sessions) as session:
             case = await _case(session, principal, case_number)
         order = await flows.start_online(
@@ -236,7 +236,7 @@ async def pay_online(
 async def get_receipt(
     case_number: str, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> ReceiptOut:
-    async with _refusals(runtime, principal.subject, case_number, "receipt"):
+    async with refusals(runtime, principal.subject, case_number, "receipt"):
         async with transaction(runtime.sessions) as session:
             case = await _case(session, principal, case_number)
             return receipt_out(await service.receipt(session, case=case, actor=principal.subject))
@@ -258,7 +258,7 @@ async def payment_callback(
         )
     report = provider.verify_callback(body, signature)
     actor = f"payment-provider:{provider.name}"
-    async with _refusals(runtime, actor, None, "callback"):
+    async with refusals(runtime, actor, None, "callback"):
         async with transaction(runtime.sessions) as session:
             result = await service.apply_report(session, report=report, actor=actor)
     return CallbackOut(result=result)  # type: ignore[arg-type]
