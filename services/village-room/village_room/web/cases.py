@@ -1,5 +1,6 @@
-"""A case at the village: the printable acceptance slip, the case page with its record of
-steps and the reply, and the hand-over of the document (T4)."""
+"""A case at the village: the printable acceptance slip, the case page with its fee, its record
+of steps and the reply, and the hand-over of the document (T4). The fee's forms post to
+web/fees.py, which answers with this page when the domain refuses."""
 
 from __future__ import annotations
 
@@ -10,17 +11,28 @@ from govnet_kit import pages
 from govnet_kit.auth import Principal
 from govnet_kit.db import transaction
 from govnet_kit.errors import DomainError
+from govnet_kit.fees import yuan
 from govnet_kit.web import get_runtime
 from village_room.case import service as case_service
 from village_room.case import steps as case_steps
 from village_room.case.router import steps_out
+from village_room.fee import flows as fee_flows
+from village_room.fee import router as fee_router
+from village_room.fee import service as fee_service
 from village_room.web import service as web_service
-from village_room.web.common import PAGES, CaseNumber, status_label
+from village_room.web.common import PAGES, CaseNumber, flash, status_label
 
 router = PAGES.router()
+DONE = {
+    "handed": ("已发放，申请人已签收。", "Handed over to the applicant."),
+    "assessed": ("费用已按计费数量重新核定。", "Fee assessed again with the units counted."),
+    "waived": ("费用已减免，理由已记录。", "Fee waived; the reason is on record."),
+}
+METHODS = {"cash": ("现金", "cash"), "card": ("刷卡", "card"), "online": ("网上支付", "online")}
 
 
-async def _staff_case(session, principal: Principal, case_number: str):  # type: ignore[no-untyped-def]
+async def staff_case(session, principal: Principal, case_number: str):  # type: ignore[no-untyped-def]
+    """The case, for the village staff of its place only (the fee API's own check)."""
     principal.require_staff(tier="village")
     case = await case_service.get_case(session, case_number)
     principal.require_place(case.place_code)
@@ -32,7 +44,7 @@ async def slip(request: Request, case_number: CaseNumber) -> Response:
     """The acceptance slip, printable on A4: number, query code, deadline, rights (L1)."""
     principal = await PAGES.staff(request)
     async with transaction(get_runtime(request).sessions) as session:
-        case = await _staff_case(session, principal, case_number)
+        case = await staff_case(session, principal, case_number)
         item = await web_service.item_of(session, case.item_code, case.item_version)
     rights_zh, _, rights_en = case_service.RIGHTS_AND_OBLIGATIONS.partition("\n")
     return PAGES.render(
@@ -43,11 +55,27 @@ async def slip(request: Request, case_number: CaseNumber) -> Response:
     )
 
 
-async def _case_page(
-    request: Request, principal: Principal, case_number: str, errors: pages.FormErrors | None = None
+async def render_case(
+    request: Request,
+    principal: Principal,
+    case_number: str,
+    *,
+    errors: pages.FormErrors | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
 ) -> Response:
-    async with transaction(get_runtime(request).sessions) as session:
-        case = await _staff_case(session, principal, case_number)
+    """The case page; a refused form's post answers with it, errors beside their fields."""
+    runtime = get_runtime(request)
+    async with transaction(runtime.sessions) as session:
+        case = await staff_case(session, principal, case_number)
+        pending = await fee_service.pending_orders(session, case=case)
+    if pending:  # as the fee API's read does: an online payment with no callback yet is asked
+        provider = fee_router.payment_provider(request.app)
+        await fee_flows.reconcile(runtime.sessions, provider, case=case)
+    async with transaction(runtime.sessions) as session:
+        case = await staff_case(session, principal, case_number)
+        charge = await fee_service.charge_for(session, case, actor=principal.subject)
+        fee = fee_router.fee_out(case, charge, await fee_service.latest_order(session, charge))
         reply = await case_service.reply_of(session, case)
         steps = await case_steps.record(session, case)
         item = await web_service.item_of(session, case.item_code, case.item_version)
@@ -59,6 +87,9 @@ async def _case_page(
             "case": case,
             "item": item,
             "status": status_label(case.status, lang),
+            "fee": fee,
+            "unit_price": yuan(item.fee_per_unit_fen),
+            "methods": {k: v[0] if lang == "zh" else v[1] for k, v in METHODS.items()},
             "reply": reply,
             "decision": status_label(reply.decision_status, lang) if reply else "",
             "steps": [
@@ -67,26 +98,17 @@ async def _case_page(
             ],
             "can_hand_over": case.status == case_pb2.CASE_STATUS_REPLY_READY,
             "errors": errors or pages.FormErrors(),
-            "flash": _flash(request),
+            "values": {"units": str(fee.units), **(values or {})},
+            "flash": flash(request, DONE),
         },
-        status_code=409 if errors else 200,
+        status_code=status_code,
         principal=principal,
-    )
-
-
-def _flash(request: Request) -> str:
-    if request.query_params.get("done") != "handed":
-        return ""
-    return (
-        "已发放，申请人已签收。"
-        if pages.language(request) == "zh"
-        else "Handed over to the applicant."
     )
 
 
 @router.get("/duty/cases/{case_number}")
 async def case_page(request: Request, case_number: CaseNumber) -> Response:
-    return await _case_page(request, await PAGES.staff(request), case_number)
+    return await render_case(request, await PAGES.staff(request), case_number)
 
 
 @router.post("/duty/cases/{case_number}/hand-over")
@@ -96,11 +118,11 @@ async def hand_over(request: Request, case_number: CaseNumber) -> Response:
     runtime = get_runtime(request)
     try:
         async with transaction(runtime.sessions) as session:
-            case = await _staff_case(session, principal, case_number)
+            case = await staff_case(session, principal, case_number)
             await case_steps.hand_over(session, case=case, staff_id=principal.subject)
     except DomainError as exc:
         # A fee still due (or a step out of order) is said beside the button, not as a 4xx page.
         errors = pages.FormErrors.from_domain(exc, rename={"fee": "hand_over", "": "hand_over"})
-        return await _case_page(request, principal, case_number, errors)
+        return await render_case(request, principal, case_number, errors=errors, status_code=409)
     runtime.committed()
     return PAGES.redirect(request, f"/duty/cases/{case_number}?done=handed")
