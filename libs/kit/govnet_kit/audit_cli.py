@@ -3,7 +3,6 @@ broken record. Each service verifies its own chain, on its own database."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 from typing import TextIO
 
@@ -11,12 +10,6 @@ from sqlalchemy import select
 
 from govnet_kit.audit import AuditEntry, verify
 from govnet_kit.db import make_engine, make_sessionmaker
-
-
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    audit = sub.add_parser("audit", help="the audit chain")
-    commands = audit.add_subparsers(dest="audit_command", required=True)
-    commands.add_parser("verify", help="verify the chain; name the first broken record")
 
 
 async def run_command(database_url: str, *, out: TextIO = sys.stdout) -> int:

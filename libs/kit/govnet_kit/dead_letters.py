@@ -133,15 +133,6 @@ async def record_replay_error(*, session: AsyncSession, dead_letter_id: str, err
 Consumers = Callable[[async_sessionmaker[AsyncSession]], Sequence[DurableConsumer]]
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    dead = sub.add_parser("dead-letters", help="status events the consumers gave up on")
-    dead_sub = dead.add_subparsers(dest="action", required=True)
-    listing = dead_sub.add_parser("list", help="the dead letters not yet replayed")
-    listing.add_argument("--all", action="store_true", help="include replayed ones")
-    again = dead_sub.add_parser("replay", help="hand one to its consumer again (idempotent)")
-    again.add_argument("id")
-
-
 async def run_command(args: argparse.Namespace, database_url: str, consumers: Consumers) -> int:
     """Run `dead-letters list|replay`; `consumers` builds the service's consumers (for their
     idempotent step only: nothing connects to NATS)."""

@@ -313,13 +313,6 @@ def _days(periods: Periods, case: Any, *, attachments: bool) -> int:
 # -- the command and the background task -----------------------------------------------------
 
 
-def add_commands(sub: Any) -> None:
-    parser = sub.add_parser("retention", help="remove or anonymise what is past its retention")
-    inner = parser.add_subparsers(dest="retention_command", required=True)
-    run_p = inner.add_parser("run", help="run the expiry job once and print what it did")
-    run_p.add_argument("--now", help="the job's 'now' (ISO 8601, with a zone); default: now")
-
-
 def parse_now(text: str | None) -> datetime | None:
     if not text:
         return None

@@ -177,17 +177,22 @@ async def list_failed_deliveries(settings: NotifySettings) -> int:
     return 0
 
 
+async def _serve(settings: NotifySettings) -> None:
+    from notify.main import serve
+
+    await serve(settings)
+
+
 def main() -> None:
     args = _parser().parse_args()
     if args.command in KIT_COMMANDS:
         from govnet_kit.cli import run_cli
-        from notify.main import serve
 
         run_cli(
             prog="notify",
             package_dir=Path(__file__).parent,
             settings=get_settings,
-            serve=serve,
+            serve=_serve,
         )
         return
     settings = get_settings()

@@ -1,14 +1,43 @@
 """`village-room migrate | serve | dead-letters list [--all] | dead-letters replay <id> |
-retention run [--now ISO]`."""
+retention run [--now ISO] | outbox list [--place CODE] [--needs-fixing]`.
+
+Imports are inside the functions: each command loads only what it runs (`migrate` never loads
+the web app), and `--help` loads nothing of the service.
+"""
+
+from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from govnet_kit.cli import run_cli
-from village_room.config import VillageRoomSettings, get_settings
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from govnet_kit.consumer import DurableConsumer
+    from govnet_kit.retention import CaseRetention
+    from village_room.config import VillageRoomSettings
 
 
-def _consumers(settings: VillageRoomSettings, sessions):  # type: ignore[no-untyped-def]
+def _settings() -> VillageRoomSettings:
+    from village_room.config import get_settings
+
+    return get_settings()
+
+
+async def _serve(settings: VillageRoomSettings) -> None:
+    from village_room.main import serve
+
+    await serve(settings)
+
+
+def _consumers(
+    settings: VillageRoomSettings, sessions: async_sessionmaker[AsyncSession]
+) -> Sequence[DurableConsumer]:
     # Only for their idempotent step (a replay): nothing connects to NATS.
     from govnet_kit.messaging import NatsLink
     from village_room.main import consumers
@@ -21,7 +50,7 @@ def _consumers(settings: VillageRoomSettings, sessions):  # type: ignore[no-unty
     )
 
 
-def _retention():  # type: ignore[no-untyped-def]
+def _retention() -> CaseRetention:
     from village_room.privacy.retention import SPEC
 
     return SPEC
@@ -31,14 +60,12 @@ def main() -> None:
     if sys.argv[1:2] == ["outbox"]:  # `village-room outbox list [--place CODE] [--needs-fixing]`
         from village_room.outbox.cli import run
 
-        raise SystemExit(run(sys.argv[2:], get_settings().database_url))
-    from village_room.main import serve
-
+        raise SystemExit(run(sys.argv[2:], _settings().database_url))
     run_cli(
         prog="village-room",
         package_dir=Path(__file__).parent,
-        settings=get_settings,
-        serve=serve,
+        settings=_settings,
+        serve=_serve,
         dead_letter_consumers=_consumers,
         retention=_retention,
     )

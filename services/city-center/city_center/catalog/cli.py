@@ -11,12 +11,13 @@ import asyncio
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from city_center.catalog import bulk, export, rules
-from city_center.config import CityCenterSettings
-from govnet_kit.db import make_engine, make_sessionmaker, transaction
+if TYPE_CHECKING:
+    from city_center.config import CityCenterSettings
 
+# The catalog code and the database are imported inside the commands: `city-center` imports
+# this module for COMMANDS whatever the command is.
 COMMANDS = ("import-catalog", "export-catalog")
 
 
@@ -75,6 +76,9 @@ def _format(given: str | None, path: Path | None) -> str:
 
 
 async def _import(settings: CityCenterSettings, args: argparse.Namespace) -> int:
+    from city_center.catalog import bulk, rules
+    from govnet_kit.db import make_engine, make_sessionmaker
+
     text = args.file.read_text(encoding="utf-8")
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
@@ -109,6 +113,9 @@ async def _import(settings: CityCenterSettings, args: argparse.Namespace) -> int
 
 
 async def _export(settings: CityCenterSettings, args: argparse.Namespace) -> int:
+    from city_center.catalog import export
+    from govnet_kit.db import make_engine, make_sessionmaker, transaction
+
     engine = make_engine(settings.database_url)
     try:
         async with transaction(make_sessionmaker(engine)) as session:
