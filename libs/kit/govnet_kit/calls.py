@@ -30,8 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from govnet_kit.db import Base, mark_work, new_id, skip_locked, transaction, utcnow
-from govnet_kit.errors import DomainError
-from govnet_kit.grpcutil import MESSAGE_ZH
+from govnet_kit.errors import MESSAGE_ZH, DomainError
 from govnet_kit.telemetry import extract_context, inject_headers
 
 log = logging.getLogger(__name__)

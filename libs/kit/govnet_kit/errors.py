@@ -5,16 +5,22 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import grpc
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 
 from govnet_kit import access_log
 
+if TYPE_CHECKING:
+    # Only the HTTP edge needs FastAPI; services, models and commands such as `migrate`
+    # import these errors without loading the web framework.
+    from fastapi import FastAPI, Request
+
 log = logging.getLogger(__name__)
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # govnet_kit.worktime's, without importing the calendar
+# The gRPC trailer that carries a domain error's Chinese message (govnet_kit.grpcutil).
+MESSAGE_ZH = "govnet-message-zh-bin"
 
 
 class DomainError(Exception):
@@ -124,6 +130,8 @@ class Unavailable(DomainError):
 
 
 def install_http_handlers(app: FastAPI) -> None:
+    from fastapi.responses import JSONResponse
+
     @app.exception_handler(DomainError)
     async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
         if isinstance(exc, Unauthenticated | PermissionDenied):

@@ -16,6 +16,7 @@ from govnet.identity.v1 import identity_pb2, identity_pb2_grpc
 from govnet_kit import access_log
 from govnet_kit.auth import Principal, TokenVerifier, bearer
 from govnet_kit.errors import (
+    MESSAGE_ZH,
     Conflict,
     DomainError,
     InvalidArgument,
@@ -37,7 +38,6 @@ HEALTH_METHODS = frozenset(
 )
 
 
-MESSAGE_ZH = "govnet-message-zh-bin"
 _BY_STATUS = {
     grpc.StatusCode.INVALID_ARGUMENT: InvalidArgument,
     grpc.StatusCode.NOT_FOUND: NotFound,
