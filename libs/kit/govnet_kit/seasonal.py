@@ -15,12 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
-
-import holidays
+from typing import TYPE_CHECKING
 
 from govnet.catalog.v1 import catalog_pb2
 from govnet_kit.errors import Conflict, DomainError, InvalidArgument
 from govnet_kit.worktime import SHANGHAI, WorkCalendar
+
+if TYPE_CHECKING:
+    import holidays
 
 APPOINTMENT = catalog_pb2.SEASONAL_MODE_APPOINTMENT
 # How far ahead `next_reception_day` looks: a season comes round within a year, so a longer
@@ -266,6 +268,8 @@ def _day_zh(day: date) -> str:
 
 @cache
 def _named_holidays(year: int, language: str) -> holidays.HolidayBase:
+    import holidays  # when first needed, as in govnet_kit.worktime._china
+
     return holidays.China(years=year, language=language)
 
 

@@ -13,9 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -24,6 +26,10 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def _china(year: int) -> holidays.HolidayBase:
     # Building the calendar is slow-ish; one instance per year, shared by all WorkCalendars
     # (they only read it). Looked up by the day's own year, so it never auto-expands.
+    # Imported here: the library loads every calendar it knows (about half a second), which
+    # commands that never compute a deadline (migrate, seed-demo) need not pay.
+    import holidays
+
     return holidays.China(years=year)
 
 
