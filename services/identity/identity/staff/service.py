@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from govnet_kit import audit
@@ -32,12 +32,15 @@ TIERS = {"village", "town", "city"}
 ROLES = {
     "village_staff",
     "town_window",
+    "town_head",
+    "town_notice_editor",
     "chief_representative",
     "department_head",
     "supervisor",
     "administrator",
 }
 MIN_PASSWORD = 12
+PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
 
 
 def hash_password(password: str) -> str:
@@ -202,14 +205,42 @@ def _require_admin(actor: Principal) -> None:
         raise PermissionDenied("administrators only", message_zh="仅限管理员")
 
 
-def _check_scope(tier: str, place_code: str, roles: list[str]) -> None:
+def _check_tier(tier: str) -> None:
     if tier not in TIERS:
-        raise InvalidArgument("tier must be village, town or city", field="tier")
+        raise InvalidArgument(
+            "tier must be village, town or city",
+            message_zh="层级须为村、乡镇或市",
+            field="tier",
+        )
+
+
+def _check_place(place_code: str) -> None:
     if not (len(place_code) == 12 and place_code.isdigit()):
-        raise InvalidArgument("place_code must be a 12-digit division code", field="place_code")
-    unknown = set(roles) - ROLES
+        raise InvalidArgument(
+            "place_code must be a 12-digit division code",
+            message_zh="地区代码须为12位行政区划代码",
+            field="place_code",
+        )
+
+
+def _check_roles(roles: Collection[str], *, field: str = "roles") -> None:
+    unknown = sorted(set(roles) - ROLES)
     if unknown:
-        raise InvalidArgument(f"unknown roles: {sorted(unknown)}", field="roles")
+        raise InvalidArgument(
+            f"unknown roles: {', '.join(unknown)}",
+            message_zh=f"没有这个角色：{'、'.join(unknown)}",
+            field=field,
+        )
+
+
+def _check_scope(tier: str, place_code: str, roles: list[str]) -> None:
+    _check_tier(tier)
+    _check_place(place_code)
+    if not roles:
+        raise InvalidArgument(
+            "give the account at least one role", message_zh="请至少选择一个角色", field="roles"
+        )
+    _check_roles(roles)
 
 
 async def create_staff(
@@ -224,16 +255,35 @@ async def create_staff(
     department_code: str,
     roles: list[str],
 ) -> Staff:
+    """`password` is the first password, chosen by the caller or by `initial_password()`."""
     _require_admin(actor)
     if not username:
-        raise InvalidArgument("username is required", field="username")
+        raise InvalidArgument("username is required", message_zh="请填写用户名", field="username")
+    if len(username) > 100 or any(c.isspace() for c in username):
+        raise InvalidArgument(
+            "a user name has at most 100 characters and no spaces",
+            message_zh="用户名不超过100个字符，且不含空格",
+            field="username",
+        )
     if len(password) < MIN_PASSWORD:
         raise InvalidArgument(
-            f"password needs at least {MIN_PASSWORD} characters", field="password"
+            f"password needs at least {MIN_PASSWORD} characters",
+            message_zh=f"密码至少{MIN_PASSWORD}个字符",
+            field="password",
+        )
+    if len(display_name) > 100:
+        raise InvalidArgument(
+            "a name has at most 100 characters",
+            message_zh="姓名不超过100个字符",
+            field="display_name",
         )
     _check_scope(tier, place_code, roles)
     if await session.scalar(select(Staff.id).where(Staff.username == username)):
-        raise Conflict(f"user name {username} is taken", message_zh="用户名已存在")
+        raise Conflict(
+            f"user name {username} is taken",
+            message_zh=f"用户名 {username} 已被使用",
+            field="username",
+        )
     staff = Staff(
         username=username,
         password_hash=hash_password(password),
@@ -261,10 +311,53 @@ async def create_staff(
 
 
 async def _get(session: AsyncSession, staff_id: str) -> Staff:
-    staff = await session.get(Staff, staff_id)
+    staff = await session.get(Staff, staff_id) if staff_id else None
     if staff is None:
-        raise NotFound(f"no staff account {staff_id}", field="staff_id")
+        raise NotFound(
+            f"no staff account {staff_id}", message_zh="没有这个工作人员账号", field="staff_id"
+        )
     return staff
+
+
+def initial_password() -> str:
+    """A first password for a new account, shown to the administrator once (20 characters,
+    about 120 bits); identity keeps only its hash."""
+    return secrets.token_urlsafe(15)
+
+
+async def get_staff(session: AsyncSession, *, actor: Principal, staff_id: str) -> Staff:
+    _require_admin(actor)
+    return await _get(session, staff_id)
+
+
+async def list_staff(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    place_code: str = "",
+    role: str = "",
+    tier: str = "",
+    after: str = "",
+    limit: int = PAGE_SIZE,
+) -> tuple[list[Staff], bool]:
+    """Accounts by user name after `after` (keyset paging), at most `limit`, and whether more
+    follow. Suspended accounts are listed too: the administrator sees them as suspended."""
+    _require_admin(actor)
+    query = select(Staff).order_by(Staff.username).limit(limit + 1)
+    if place_code:
+        _check_place(place_code)
+        query = query.where(Staff.place_code == place_code)
+    if tier:
+        _check_tier(tier)
+        query = query.where(Staff.tier == tier)
+    if role:
+        _check_roles([role], field="role")
+        # Roles are a JSON list; its text holds each role in quotes, on SQLite and PostgreSQL.
+        query = query.where(cast(Staff.roles, String).contains(f'"{role}"', autoescape=True))
+    if after:
+        query = query.where(Staff.username > after)
+    rows = list((await session.scalars(query)).all())
+    return rows[:limit], len(rows) > limit
 
 
 async def suspend_staff(

@@ -3,6 +3,7 @@ Refusals that must be recorded are committed first, then raised."""
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -40,6 +41,25 @@ def _period(request, field_from: str, field_until: str) -> tuple[datetime, datet
         raise InvalidArgument(f"{field_until} is required", field=field_until)
     start = from_ts(getattr(request, field_from)) if request.HasField(field_from) else utcnow()
     return start, from_ts(getattr(request, field_until))
+
+
+def _page_token(username: str) -> str:
+    """Opaque to callers: the last user name of the page, base64url."""
+    return base64.urlsafe_b64encode(username.encode()).decode().rstrip("=")
+
+
+def _after(token: str) -> str:
+    if not token:
+        return ""
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        return base64.b64decode(padded, altchars=b"-_", validate=True).decode()
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidArgument(
+            "page_token is not one this service gave",
+            message_zh="分页标记无效",
+            field="page_token",
+        ) from exc
 
 
 def _staff_out(staff: Staff) -> identity_pb2.StaffAccount:
@@ -210,12 +230,21 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         return identity_pb2.CheckGrantResponse(valid=valid, reason=reason)
 
     async def CreateStaff(self, request, context):  # type: ignore[no-untyped-def]
+        password = request.password
+        if request.generate_password:
+            if password:
+                raise InvalidArgument(
+                    "give a password or ask for one to be generated, not both",
+                    message_zh="请填写密码或由系统生成，二者择一",
+                    field="password",
+                )
+            password = service.initial_password()
         async with transaction(self._rt.sessions) as session:
             staff = await service.create_staff(
                 session,
                 actor=current_principal(),
                 username=request.username,
-                password=request.password,
+                password=password,
                 display_name=request.display_name,
                 tier=request.tier,
                 place_code=request.place_code,
@@ -223,7 +252,9 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
                 roles=list(request.roles),
             )
             out = _staff_out(staff)
-        return identity_pb2.CreateStaffResponse(staff=out)
+        return identity_pb2.CreateStaffResponse(
+            staff=out, initial_password=password if request.generate_password else ""
+        )
 
     async def SuspendStaff(self, request, context):  # type: ignore[no-untyped-def]
         async with transaction(self._rt.sessions) as session:
@@ -247,6 +278,37 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             )
             out = _staff_out(staff)
         return identity_pb2.RescopeStaffResponse(staff=out)
+
+    async def ListStaff(self, request, context):  # type: ignore[no-untyped-def]
+        size = request.page_size or service.PAGE_SIZE
+        if not 0 < size <= service.MAX_PAGE_SIZE:
+            raise InvalidArgument(
+                f"page_size must be 1 to {service.MAX_PAGE_SIZE}",
+                message_zh=f"每页条数须为1至{service.MAX_PAGE_SIZE}",
+                field="page_size",
+            )
+        async with transaction(self._rt.sessions) as session:
+            rows, more = await service.list_staff(
+                session,
+                actor=current_principal(),
+                place_code=request.place_code,
+                role=request.role,
+                tier=request.tier,
+                after=_after(request.page_token),
+                limit=size,
+            )
+            out = [_staff_out(s) for s in rows]
+        return identity_pb2.ListStaffResponse(
+            staff=out, next_page_token=_page_token(out[-1].username) if more else ""
+        )
+
+    async def GetStaff(self, request, context):  # type: ignore[no-untyped-def]
+        async with transaction(self._rt.sessions) as session:
+            staff = await service.get_staff(
+                session, actor=current_principal(), staff_id=request.staff_id
+            )
+            out = _staff_out(staff)
+        return identity_pb2.GetStaffResponse(staff=out)
 
     async def RegisterIntegrationClient(self, request, context):  # type: ignore[no-untyped-def]
         async with transaction(self._rt.sessions) as session:

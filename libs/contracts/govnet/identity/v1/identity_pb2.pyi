@@ -202,7 +202,7 @@ class StaffAccount(_message.Message):
     def __init__(self, id: _Optional[str] = ..., username: _Optional[str] = ..., display_name: _Optional[str] = ..., tier: _Optional[str] = ..., place_code: _Optional[str] = ..., department_code: _Optional[str] = ..., roles: _Optional[_Iterable[str]] = ..., active: _Optional[bool] = ...) -> None: ...
 
 class CreateStaffRequest(_message.Message):
-    __slots__ = ("username", "password", "display_name", "tier", "place_code", "department_code", "roles")
+    __slots__ = ("username", "password", "display_name", "tier", "place_code", "department_code", "roles", "generate_password")
     USERNAME_FIELD_NUMBER: _ClassVar[int]
     PASSWORD_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -210,6 +210,7 @@ class CreateStaffRequest(_message.Message):
     PLACE_CODE_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
     ROLES_FIELD_NUMBER: _ClassVar[int]
+    GENERATE_PASSWORD_FIELD_NUMBER: _ClassVar[int]
     username: str
     password: str
     display_name: str
@@ -217,13 +218,16 @@ class CreateStaffRequest(_message.Message):
     place_code: str
     department_code: str
     roles: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, username: _Optional[str] = ..., password: _Optional[str] = ..., display_name: _Optional[str] = ..., tier: _Optional[str] = ..., place_code: _Optional[str] = ..., department_code: _Optional[str] = ..., roles: _Optional[_Iterable[str]] = ...) -> None: ...
+    generate_password: bool
+    def __init__(self, username: _Optional[str] = ..., password: _Optional[str] = ..., display_name: _Optional[str] = ..., tier: _Optional[str] = ..., place_code: _Optional[str] = ..., department_code: _Optional[str] = ..., roles: _Optional[_Iterable[str]] = ..., generate_password: _Optional[bool] = ...) -> None: ...
 
 class CreateStaffResponse(_message.Message):
-    __slots__ = ("staff",)
+    __slots__ = ("staff", "initial_password")
     STAFF_FIELD_NUMBER: _ClassVar[int]
+    INITIAL_PASSWORD_FIELD_NUMBER: _ClassVar[int]
     staff: StaffAccount
-    def __init__(self, staff: _Optional[_Union[StaffAccount, _Mapping]] = ...) -> None: ...
+    initial_password: str
+    def __init__(self, staff: _Optional[_Union[StaffAccount, _Mapping]] = ..., initial_password: _Optional[str] = ...) -> None: ...
 
 class SuspendStaffRequest(_message.Message):
     __slots__ = ("staff_id", "reason")
@@ -254,6 +258,40 @@ class RescopeStaffRequest(_message.Message):
     def __init__(self, staff_id: _Optional[str] = ..., tier: _Optional[str] = ..., place_code: _Optional[str] = ..., department_code: _Optional[str] = ..., roles: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class RescopeStaffResponse(_message.Message):
+    __slots__ = ("staff",)
+    STAFF_FIELD_NUMBER: _ClassVar[int]
+    staff: StaffAccount
+    def __init__(self, staff: _Optional[_Union[StaffAccount, _Mapping]] = ...) -> None: ...
+
+class ListStaffRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "place_code", "role", "tier")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    PLACE_CODE_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    TIER_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    place_code: str
+    role: str
+    tier: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., place_code: _Optional[str] = ..., role: _Optional[str] = ..., tier: _Optional[str] = ...) -> None: ...
+
+class ListStaffResponse(_message.Message):
+    __slots__ = ("staff", "next_page_token")
+    STAFF_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    staff: _containers.RepeatedCompositeFieldContainer[StaffAccount]
+    next_page_token: str
+    def __init__(self, staff: _Optional[_Iterable[_Union[StaffAccount, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetStaffRequest(_message.Message):
+    __slots__ = ("staff_id",)
+    STAFF_ID_FIELD_NUMBER: _ClassVar[int]
+    staff_id: str
+    def __init__(self, staff_id: _Optional[str] = ...) -> None: ...
+
+class GetStaffResponse(_message.Message):
     __slots__ = ("staff",)
     STAFF_FIELD_NUMBER: _ClassVar[int]
     staff: StaffAccount

@@ -91,6 +91,16 @@ class IdentityServiceStub:
                 request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RescopeStaffRequest.SerializeToString,
                 response_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RescopeStaffResponse.FromString,
                 _registered_method=True)
+        self.ListStaff = channel.unary_unary(
+                '/govnet.identity.v1.IdentityService/ListStaff',
+                request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ListStaffRequest.SerializeToString,
+                response_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ListStaffResponse.FromString,
+                _registered_method=True)
+        self.GetStaff = channel.unary_unary(
+                '/govnet.identity.v1.IdentityService/GetStaff',
+                request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.GetStaffRequest.SerializeToString,
+                response_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.GetStaffResponse.FromString,
+                _registered_method=True)
         self.RegisterIntegrationClient = channel.unary_unary(
                 '/govnet.identity.v1.IdentityService/RegisterIntegrationClient',
                 request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RegisterIntegrationClientRequest.SerializeToString,
@@ -187,6 +197,20 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListStaff(self, request, context):
+        """Administrators list staff accounts by user name, a page at a time, filtered by place,
+        role or tier; and read one account.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetStaff(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def RegisterIntegrationClient(self, request, context):
         """Administrators register another government system's client (A3); the secret is shown once.
         """
@@ -266,6 +290,16 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.RescopeStaff,
                     request_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RescopeStaffRequest.FromString,
                     response_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RescopeStaffResponse.SerializeToString,
+            ),
+            'ListStaff': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListStaff,
+                    request_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ListStaffRequest.FromString,
+                    response_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ListStaffResponse.SerializeToString,
+            ),
+            'GetStaff': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetStaff,
+                    request_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.GetStaffRequest.FromString,
+                    response_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.GetStaffResponse.SerializeToString,
             ),
             'RegisterIntegrationClient': grpc.unary_unary_rpc_method_handler(
                     servicer.RegisterIntegrationClient,
@@ -582,6 +616,60 @@ class IdentityService:
             '/govnet.identity.v1.IdentityService/RescopeStaff',
             govnet_dot_identity_dot_v1_dot_identity__pb2.RescopeStaffRequest.SerializeToString,
             govnet_dot_identity_dot_v1_dot_identity__pb2.RescopeStaffResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListStaff(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.identity.v1.IdentityService/ListStaff',
+            govnet_dot_identity_dot_v1_dot_identity__pb2.ListStaffRequest.SerializeToString,
+            govnet_dot_identity_dot_v1_dot_identity__pb2.ListStaffResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetStaff(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.identity.v1.IdentityService/GetStaff',
+            govnet_dot_identity_dot_v1_dot_identity__pb2.GetStaffRequest.SerializeToString,
+            govnet_dot_identity_dot_v1_dot_identity__pb2.GetStaffResponse.FromString,
             options,
             channel_credentials,
             insecure,
