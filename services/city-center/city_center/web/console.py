@@ -2,8 +2,9 @@
 (C4) and the working-day table (decision 6). The same domain functions as the administrator's
 JSON API (`city_center.catalog.admin_router`, `calendar_router`).
 
-What the city's API does not keep is said on the page rather than faked: staff accounts and
-delegations live in identity (its gRPC API, no page yet), and places have no register here.
+Staff accounts live in identity; their pages (`accounts`) relay to it. What the console
+cannot do yet is said on the page rather than faked: delegations live in identity (its gRPC API,
+no page yet), and places have no register here.
 """
 
 from __future__ import annotations

@@ -1,19 +1,39 @@
 """The city center's pages (issue 8), served by the city service itself: the public catalog,
 appraisal and complaint form; the chief representative's desk; the e-supervision dashboard;
-the administrator's console. Every handler calls the same domain functions as the JSON API
-inside one transaction and answers with a page or a 303 to the next one; nothing needs
-JavaScript."""
+the administrator's console, with the staff accounts it relays to identity. Every handler calls
+the same domain functions as the JSON API inside one transaction and answers with a page or a
+303 to the next one; nothing needs JavaScript."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from city_center.web import appraisal, calendar, complaints, console, desk, lookup, public, staff
+from city_center.web import (
+    accounts,
+    appraisal,
+    calendar,
+    complaints,
+    console,
+    desk,
+    lookup,
+    public,
+    staff,
+)
 from city_center.web import supervision as supervision_pages
 from govnet_kit import pages
 
 router = APIRouter(include_in_schema=False)
 router.include_router(pages.assets_router())
 router.include_router(lookup.router)
-for part in (public, complaints, appraisal, staff, desk, supervision_pages, console, calendar):
+for part in (
+    public,
+    complaints,
+    appraisal,
+    staff,
+    desk,
+    supervision_pages,
+    console,
+    calendar,
+    accounts,
+):
     router.include_router(part.router)
