@@ -29,7 +29,10 @@ BIN = Path(sys.prefix) / "bin"
 
 # Start order; stop is the reverse. Identity first: the others fetch its keys.
 SERVICES = ("identity", "notify", "city-center", "town-hall", "village-room")
-SEED_ORDER = ("identity", "city-center")
+# The services with demo data. Each seed writes only its own database and calls no other
+# service (identity: staff accounts; city-center: the catalog, relayed later by its own outbox),
+# so they run side by side, like the migrations.
+SEEDED = ("identity", "city-center")
 DEFAULT_PORTS = {
     "city-center.http": 8001,
     "city-center.grpc": 50051,
@@ -228,9 +231,7 @@ class Platform:
         self._run_all([(s, ["migrate"]) for s in self.services], timeout)
 
     def seed_all(self, timeout: float = 120.0) -> None:
-        for service in SEED_ORDER:
-            if service in self.services:
-                self.run_command(service, "seed-demo", timeout=timeout)
+        self._run_all([(s, ["seed-demo"]) for s in SEEDED if s in self.services], timeout)
 
     def start_services(self) -> None:
         for s in self.services:
@@ -300,7 +301,7 @@ class Platform:
                         s, f"not ready after {timeout:.0f}s: {pending}; {s} /readyz: {last.get(s)}"
                     )
                 if pending:
-                    time.sleep(0.2)
+                    time.sleep(0.05)  # a refused connection costs nothing; don't oversleep
 
     def up(self, *, seed: bool = True, timeout: float = 60.0) -> None:
         """The whole start-up: NATS, migrations, services, readiness, then the demo data."""
