@@ -45,15 +45,19 @@ async def seed_demo(settings: IdentitySettings) -> None:
         raise SystemExit(
             "IDENTITY_DEMO_PASSWORD must be set (12+ characters) to seed demo accounts"
         )
+    # The demo accounts share one password, so they share one hash: Argon2 is slow by design
+    # (about 0.4 CPU seconds a hash here), and ten hashes were most of a platform's seeding.
+    password_hash = ""
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
     async with transaction(sessions) as session:
         for username, name, tier, place, dept, roles in DEMO_STAFF:
             staff = await session.scalar(select(Staff).where(Staff.username == username))
             if staff is None:
+                password_hash = password_hash or hash_password(password)
                 staff = Staff(
                     username=username,
-                    password_hash=hash_password(password),
+                    password_hash=password_hash,
                     display_name=name,
                     tier=tier,
                     place_code=place,
