@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
+import gc
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -42,6 +44,10 @@ def run_cli(
     `retention` names the service's cases for the expiry job (`retention run`).
     `settings`, `serve` and `seed_demo` are called only for their command, so a service
     passes functions that import its app or seed data inside them."""
+    # At exit the interpreter's last garbage collection walks every object the imports made,
+    # about 0.7 s of each migrate, seed-demo or serve, to free memory of a process that is
+    # ending. Freezing them skips the walk; the exit handlers still run.
+    atexit.register(gc.freeze)
     parser = argparse.ArgumentParser(prog=prog)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="wait for the database, then apply migrations")
