@@ -173,6 +173,42 @@ async def test_concurrent_first_appends_create_the_head_once(sessions):
         assert (await audit.verify(s)).ok
 
 
+async def test_append_many_chains_a_batch_under_one_lock_beside_single_appends(sessions):
+    await _append_some(sessions, 2)
+
+    async def batch(i: int) -> list[int]:
+        async with transaction(sessions) as s:
+            records = [
+                audit.Record(actor="system:deadline", action="case.deemed_approved", data={"n": n})
+                for n in range(i * 10, i * 10 + 10)
+            ]
+            return [e.seq for e in await audit.append_many(s, records)]
+
+    seqs = await asyncio.gather(batch(0), batch(1), *(_append_some(sessions, 1) for _ in range(3)))
+    # Each batch holds the head once, so its entries are contiguous, in the order given.
+    for run in seqs[:2]:
+        assert run == list(range(run[0], run[0] + 10))
+    async with sessions() as s:
+        report = await audit.verify(s)
+        rows = (await s.scalars(select(AuditEntry).where(AuditEntry.seq.in_(seqs[0])))).all()
+    assert report.ok and report.entries == 2 + 20 + 3
+    assert [r.facts["n"] for r in sorted(rows, key=lambda r: r.seq)] == list(range(10))
+
+
+async def test_append_many_checks_every_record_before_writing_any(sessions):
+    async with sessions() as s:
+        with pytest.raises(ValueError, match="personal"):
+            await audit.append_many(
+                s,
+                [
+                    audit.Record(actor="staff:s-1", action="a"),
+                    audit.Record(actor="staff:s-1", action="b", data={"phone": "138"}),
+                ],
+            )
+        assert await s.scalar(select(AuditEntry)) is None
+        assert await audit.append_many(s, []) == []
+
+
 @pytest.mark.parametrize(
     "data",
     [

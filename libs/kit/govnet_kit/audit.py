@@ -10,7 +10,8 @@ address or email. Retention can then erase the person's record without touching 
 
 Appends lock the single `audit_head` row, so appends from several replicas or tasks
 serialise and the chain never forks. `append` flushes but never commits: the caller's
-transaction commits the entry together with the state change it records.
+transaction commits the entry together with the state change it records. `append_many` adds
+several entries under one lock of the head (the timeout-default sweep's batches).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -187,6 +189,18 @@ async def _create_head(session: AsyncSession) -> None:
             pass
 
 
+@dataclass(frozen=True)
+class Record:
+    """One entry to append, as `append` takes it (`append_many` takes several)."""
+
+    actor: str
+    action: str
+    case_number: str | None = None
+    subject_ref: str | None = None
+    data: dict[str, Any] | None = None
+    at: datetime | None = None
+
+
 async def append(
     session: AsyncSession,
     *,
@@ -198,16 +212,19 @@ async def append(
     at: datetime | None = None,
 ) -> AuditEntry:
     """Add the next entry in the caller's transaction; flushes, never commits."""
-    if not actor or not action:
-        raise ValueError("audit entries need an actor and an action")
-    if subject_ref is not None and not _SUBJECT_REF.match(subject_ref):
-        raise ValueError(f"subject_ref must be a reference like 'applicant:<id>': {subject_ref!r}")
-    if at is None:
-        at = utcnow()
-    elif at.tzinfo is None:
-        raise ValueError("naive datetime: audit times must be aware")
-    at = at.astimezone(UTC)
-    data_text, data_value = _prepare_data(data)
+    record = Record(actor, action, case_number, subject_ref, data, at)
+    [entry] = await append_many(session, [record])
+    return entry
+
+
+async def append_many(session: AsyncSession, records: Sequence[Record]) -> list[AuditEntry]:
+    """Add the next entries, in order, in the caller's transaction: the head is locked and
+    moved once for all of them (a batch of defaults holds the lock once, not per case).
+    Validates every record before writing any; flushes, never commits."""
+    if not records:
+        return []
+    now = utcnow()
+    prepared = [_prepared(record, now) for record in records]
 
     # Flush the caller's pending changes first so the head lock below is the last word.
     await session.flush()
@@ -221,36 +238,54 @@ async def append(
         await _create_head(session)
         head = await _lock_head(session)
         assert head is not None
-    prev_seq, prev_hash = head
+    seq, prev_hash = head
 
-    entry = AuditEntry(
-        seq=prev_seq + 1,
-        id=new_id(),
-        at=at,
-        actor=actor,
-        action=action,
-        case_number=case_number,
-        subject_ref=subject_ref,
-        data=data_text,
-        prev_hash=prev_hash,
-    )
-    entry.hash = entry_hash(
-        prev_hash=prev_hash,
-        seq=entry.seq,
-        id=entry.id,
-        at=at,
-        actor=actor,
-        action=action,
-        case_number=case_number,
-        subject_ref=subject_ref,
-        data=data_value,
-    )
-    session.add(entry)
+    entries = []
+    for record, (at, data_text, data_value) in zip(records, prepared, strict=True):
+        seq += 1
+        entry = AuditEntry(
+            seq=seq,
+            id=new_id(),
+            at=at,
+            actor=record.actor,
+            action=record.action,
+            case_number=record.case_number,
+            subject_ref=record.subject_ref,
+            data=data_text,
+            prev_hash=prev_hash,
+        )
+        entry.hash = prev_hash = entry_hash(
+            prev_hash=entry.prev_hash,
+            seq=seq,
+            id=entry.id,
+            at=at,
+            actor=record.actor,
+            action=record.action,
+            case_number=record.case_number,
+            subject_ref=record.subject_ref,
+            data=data_value,
+        )
+        entries.append(entry)
+    session.add_all(entries)
     await session.execute(
-        update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(seq=entry.seq, hash=entry.hash)
+        update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(seq=seq, hash=prev_hash)
     )
     await session.flush()
-    return entry
+    return entries
+
+
+def _prepared(record: Record, now: datetime) -> tuple[datetime, str, dict[str, Any]]:
+    """The record checked: its time in UTC, its data's canonical text and decoded value."""
+    if not record.actor or not record.action:
+        raise ValueError("audit entries need an actor and an action")
+    if record.subject_ref is not None and not _SUBJECT_REF.match(record.subject_ref):
+        raise ValueError(
+            f"subject_ref must be a reference like 'applicant:<id>': {record.subject_ref!r}"
+        )
+    at = now if record.at is None else record.at
+    if at.tzinfo is None:
+        raise ValueError("naive datetime: audit times must be aware")
+    return (at.astimezone(UTC), *_prepare_data(record.data))
 
 
 async def _read_head(session: AsyncSession) -> tuple[int, str] | None:
