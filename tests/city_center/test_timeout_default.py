@@ -250,6 +250,67 @@ async def test_two_replicas_sweeping_at_once_apply_each_default_once(pg_sessions
         assert len(set(numbers)) == 30  # no document number issued twice
 
 
+async def _deemed_entries(s) -> list[str]:  # type: ignore[no-untyped-def]
+    rows = await s.scalars(
+        select(audit.AuditEntry.case_number).where(
+            audit.AuditEntry.action == "case.deemed_approved"
+        )
+    )
+    return list(rows)
+
+
+async def test_replicas_sweeping_in_small_batches_apply_and_audit_each_default_once(pg_sessions):
+    await _receive(pg_sessions, 30)
+    url = pg_sessions.kw["bind"].url.render_as_string(hide_password=False)
+    engines = [make_engine(url) for _ in range(3)]
+    try:
+        reports = await asyncio.gather(
+            *(
+                deemed.sweep(make_sessionmaker(e), now=DEADLINE, city_place_code=CITY, batch=4)
+                for e in engines
+            )
+        )
+    finally:
+        for e in engines:
+            await e.dispose()
+    applied = [n for r in reports for n in r.deemed]
+    assert sorted(applied) == [number(i) for i in range(1, 31)]  # each once, none missed
+    assert not any(r.failed for r in reports)
+    async with pg_sessions() as s:
+        assert sorted(await _deemed_entries(s)) == sorted(applied)  # one entry per case
+        assert (await audit.verify(s)).ok
+        numbers = sorted(await s.scalars(select(CaseDecision.result_document_number)))
+        assert [int(n.rsplit("-", 1)[1]) for n in numbers] == list(range(1, 31))  # no gap
+        assert await s.scalar(select(func.count()).select_from(flags.CaseFlag)) == 30
+        assert await s.scalar(select(func.count()).select_from(CaseTimer)) == 0
+
+
+async def test_a_failing_case_fails_alone_and_is_tried_alone_next_time(sessions):
+    await _receive(sessions, 5)
+    async with transaction(sessions) as s:  # its item version is gone: its default cannot run
+        poison = await case_service.get_case(s, number(3))
+        poison.item_version = 99
+        poison_id = poison.id
+
+    report = await _sweep(sessions, DEADLINE)
+    assert sorted(report.deemed) == [number(i) for i in (1, 2, 4, 5)]
+    assert report.failed == [poison_id]
+    async with sessions() as s:
+        case = await case_service.get_case(s, number(3))
+        assert case.status == case_pb2.CASE_STATUS_PENDING_DECISION  # nothing of it stored
+        assert await s.get(CaseTimer, poison_id) is not None  # still due
+        assert await s.get(CaseDecision, poison_id) is None
+        assert sorted(await _deemed_entries(s)) == sorted(report.deemed)
+
+    async with transaction(sessions) as s:
+        (await case_service.get_case(s, number(3))).item_version = 1
+    again = await deadlines.sweep(sessions, deemed.rule(CITY), now=DEADLINE, suspects=report.failed)
+    assert again.deemed == [number(3)] and again.failed == []
+    async with sessions() as s:
+        assert sorted(await _deemed_entries(s)) == [number(i) for i in range(1, 6)]
+        assert (await audit.verify(s)).ok
+
+
 async def test_a_decision_racing_the_default_ends_in_one_outcome(pg_sessions):
     await _receive(pg_sessions, 12)
     url = pg_sessions.kw["bind"].url.render_as_string(hide_password=False)

@@ -8,10 +8,12 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
+import pytest
 import pytest_asyncio
 from sqlalchemy import select
 
 from govnet.common.v1 import case_pb2
+from govnet_kit import audit
 from govnet_kit.db import transaction
 from govnet_kit.worktime import SHANGHAI
 from tests.dbkit import fresh_sessions
@@ -119,16 +121,27 @@ async def test_decided_and_suspended_cases_are_left_alone(sessions):
         assert (await case_service.get_case(s, suspended)).status == S.CASE_STATUS_SUSPENDED
 
 
-async def test_two_sweeps_at_once_apply_the_default_once(sessions):
+@pytest.mark.parametrize("batch", [200, 2])  # all in one transaction each, or several
+async def test_two_sweeps_at_once_apply_the_default_once(sessions, batch):
     numbers = [await _received(sessions, i) for i in range(1, 6)]
     first, second = await asyncio.gather(
-        deemed.sweep(sessions, now=AFTER), deemed.sweep(sessions, now=AFTER)
+        deemed.sweep(sessions, now=AFTER, batch=batch),
+        deemed.sweep(sessions, now=AFTER, batch=batch),
     )
     assert sorted(first.deemed + second.deemed) == sorted(numbers)
     async with sessions() as s:
         assert await count(s, TownDecision) == 5
         kinds = list(await s.scalars(select(flags.TownCaseFlag.kind)))
+        entries = list(
+            await s.scalars(
+                select(audit.AuditEntry.case_number).where(
+                    audit.AuditEntry.action == "case.deemed_approved"
+                )
+            )
+        )
+        assert (await audit.verify(s)).ok
     assert kinds == [flags.DEEMED_APPROVED] * 5
+    assert sorted(entries) == sorted(numbers)  # one audit entry per default
 
 
 async def test_the_sweeper_runs_in_the_background(sessions):

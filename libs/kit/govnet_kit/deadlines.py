@@ -3,19 +3,25 @@ tier that decides cases; each tier supplies only its rule: what deemed consent d
 
 A clock is a row (one per running clock, none for a stopped or finished one), so it survives
 restarts and any replica may sweep. The sweep reads only rows that are due, through the index
-on `due_at`, so its cost grows with the cases due, not with all cases. Each due case is taken
-with SELECT ... FOR UPDATE SKIP LOCKED on its case row (PostgreSQL; SQLite has one writer) —
-the lock a decision also takes — and its status is checked again under that lock, so a
-decision and the default racing at the deadline end in exactly one outcome, and two replicas
-never apply one default twice. Lock order is always the case row, then its timer, in every
-path (decide, suspend, withdraw, sweep), so they never deadlock.
+on `due_at`, so its cost grows with the cases due, not with all cases. Due cases are taken in
+batches, each batch one transaction: SELECT ... FOR UPDATE SKIP LOCKED on their case rows
+(PostgreSQL; SQLite has one writer) — the lock a decision also takes — and each case's status
+and clock are checked again under that lock, so a decision and the default racing at the
+deadline end in exactly one outcome, and two replicas never apply one default twice (each
+takes the due cases the other has not locked). Lock order is always the case row, then its
+timer, in every path (decide, suspend, withdraw, sweep), so they never deadlock.
+
+A batch's transaction holds the audit chain's head once for all its entries, rather than once
+per case: 10,000 defaults due at midnight are a few dozen transactions, not 10,000. A batch
+that fails is rolled back and its cases applied one by one, so one bad case (a poison case)
+fails alone and the others are applied; it stays due and is tried alone in the next sweeps.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
@@ -74,14 +80,51 @@ class Clocks:
     async def disarm(self, session: AsyncSession, case: Any) -> None:
         await session.execute(delete(self.timer).where(self.timer.case_id == case.id))
 
-    async def due(self, session: AsyncSession, now: datetime, limit: int) -> list[str]:
-        rows = await session.scalars(
-            select(self.timer.case_id)
-            .where(self.timer.due_at <= now)
-            .order_by(self.timer.due_at)
+    async def lock_due(
+        self,
+        session: AsyncSession,
+        case_model: Any,
+        now: datetime,
+        limit: int,
+        *,
+        among: Collection[str] | None = None,
+        excluding: Collection[str] = (),
+    ) -> list[Any]:
+        """Lock up to `limit` cases whose clocks have run out, earliest first, skipping the
+        cases another transaction holds (being decided, or another replica's batch); only
+        those `among` the given ids when given, never those `excluding`. Returns the locked
+        case rows as they are now (refreshed over any older copy in the session)."""
+        timer = self.timer
+        query = (
+            select(case_model)
+            .join(timer, timer.case_id == case_model.id)
+            .where(timer.due_at <= now)
+            .order_by(timer.due_at)
             .limit(limit)
+            .with_for_update(of=case_model, **skip_locked(session))
+            .execution_options(populate_existing=True)
         )
-        return list(rows.all())
+        if among is not None:
+            query = query.where(case_model.id.in_(list(among)))
+        if excluding:
+            query = query.where(case_model.id.not_in(list(excluding)))
+        return list((await session.scalars(query)).all())
+
+    async def stop_due(
+        self, session: AsyncSession, case_ids: Sequence[str], now: datetime
+    ) -> set[str]:
+        """Stop the clocks of these (locked) cases that are still due; returns their ids. A
+        clock that moved on (suspended and resumed since it was read) is left running. On
+        SQLite the delete is what takes the write lock, so it sees every committed sweep."""
+        if not case_ids:
+            return set()
+        stopped = await session.scalars(
+            delete(self.timer)
+            .where(self.timer.case_id.in_(list(case_ids)), self.timer.due_at <= now)
+            .returning(self.timer.case_id)
+            .execution_options(synchronize_session=False)
+        )
+        return set(stopped)
 
     async def next_due(self, session: AsyncSession) -> datetime | None:
         return await session.scalar(select(self.timer.due_at).order_by(self.timer.due_at).limit(1))
@@ -140,30 +183,54 @@ def deemed_document(item: catalog_pb2.CatalogItem, case_number: str, number: str
     )
 
 
-async def record_outcome(
-    session: AsyncSession,
-    *,
-    case: Any,
-    verdict: Verdict,
-    responsible: dict[str, str],
-    now: datetime,
-    document: str = "",
-) -> None:
-    """The audit entry of a default or an overdue flag; responsibility lies with the window and
-    its department (L5), named in `responsible`."""
+@dataclass(frozen=True)
+class Outcome:
+    """What the default did to one case, for its audit entry: `responsible` names the window
+    and its department (L5); `document` is the deemed approval's number, if any."""
+
+    case: Any
+    verdict: Verdict
+    responsible: dict[str, str]
+    document: str = ""
+
+
+def _outcome_record(outcome: Outcome, now: datetime) -> audit.Record:
+    """The audit entry of a default or an overdue flag."""
+    case, verdict = outcome.case, outcome.verdict
     if verdict.deemed:
         action = "case.deemed_approved"
         data = {
-            **responsible,
-            "document": document,
+            **outcome.responsible,
+            "document": outcome.document,
             "basis": verdict.basis,
             "deadline": case.deadline.isoformat(),
         }
     else:
-        action, data = "case.overdue_flagged", {"kind": verdict.kind, **responsible}
-    await audit.append(
-        session, actor=ACTOR, action=action, case_number=case.case_number, data=data, at=now
-    )
+        action, data = "case.overdue_flagged", {"kind": verdict.kind, **outcome.responsible}
+    return audit.Record(actor=ACTOR, action=action, case_number=case.case_number, data=data, at=now)
+
+
+async def record_outcomes(
+    session: AsyncSession, outcomes: Sequence[Outcome], now: datetime
+) -> None:
+    """The audit entries of a batch of defaults and flags, one per case, under one lock of
+    the chain's head."""
+    await audit.append_many(session, [_outcome_record(o, now) for o in outcomes])
+
+
+class Items:
+    """The catalog versions a batch's cases were accepted under, each looked up once per
+    batch (a version, once published, does not change)."""
+
+    def __init__(self, look_up: Callable[[Any], Awaitable[catalog_pb2.CatalogItem]]):
+        self._look_up = look_up  # a case's item version, as the tier reads it
+        self._items: dict[tuple[str, int], catalog_pb2.CatalogItem] = {}
+
+    async def of(self, case: Any) -> catalog_pb2.CatalogItem:
+        key = (case.item_code, case.item_version)
+        if key not in self._items:
+            self._items[key] = await self._look_up(case)
+        return self._items[key]
 
 
 # -- the sweep -------------------------------------------------------------------------------
@@ -172,54 +239,117 @@ async def record_outcome(
 @dataclass(frozen=True)
 class Rule:
     """One tier's timeout default: its clocks, its case table, the statuses whose clock runs,
-    and `apply`, what the default does to one locked, running, overdue case (True when it is
-    deemed approved, False when it is flagged)."""
+    and `apply`, what the default does to locked, running, overdue cases in one transaction
+    (their clocks already stopped), returning for each whether it was deemed approved (True)
+    or flagged (False)."""
 
     name: str
     clocks: Clocks
     case_model: Any
     running: frozenset[int]
-    apply: Callable[[AsyncSession, Any, datetime], Awaitable[bool]]
+    apply: Callable[[AsyncSession, Sequence[Any], datetime], Awaitable[Sequence[bool]]]
 
 
 @dataclass
 class SweepReport:
     deemed: list[str] = field(default_factory=list)
     flagged: list[str] = field(default_factory=list)
-    skipped: int = 0  # busy (being decided right now) or no longer running
+    skipped: int = 0  # no longer running, or its clock moved on
+    failed: list[str] = field(default_factory=list)  # case ids whose default failed: still due
+
+    def add(self, other: SweepReport) -> None:
+        self.deemed += other.deemed
+        self.flagged += other.flagged
+        self.skipped += other.skipped
+        self.failed += other.failed
+
+
+async def _apply_batch(
+    sessions: async_sessionmaker[AsyncSession],
+    rule: Rule,
+    now: datetime,
+    limit: int,
+    taken: list[str],
+    *,
+    among: Collection[str] | None = None,
+    excluding: Collection[str] = (),
+) -> SweepReport:
+    """One transaction: lock up to `limit` due cases (their ids put in `taken`, which the
+    caller still has if the transaction fails), stop their clocks, apply the default to those
+    still running and overdue."""
+    report = SweepReport()
+    async with transaction(sessions) as session:
+        cases = await rule.clocks.lock_due(
+            session, rule.case_model, now, limit, among=among, excluding=excluding
+        )
+        taken += [case.id for case in cases]
+        stopped = await rule.clocks.stop_due(session, taken, now)
+        cases = [case for case in cases if case.id in stopped]
+        overdue = []
+        for case in cases:
+            if case.status in rule.running and case.deadline <= now:
+                overdue.append(case)
+            else:
+                report.skipped += 1  # decided, suspended or withdrawn: the clock just goes
+        report.skipped += len(taken) - len(cases)
+        if overdue:
+            deemed = await rule.apply(session, overdue, now)
+            for case, was_deemed in zip(overdue, deemed, strict=True):
+                (report.deemed if was_deemed else report.flagged).append(case.case_number)
+    return report
+
+
+async def _apply_alone(
+    sessions: async_sessionmaker[AsyncSession], rule: Rule, now: datetime, case_id: str
+) -> SweepReport:
+    try:
+        return await _apply_batch(sessions, rule, now, 1, [], among=[case_id])
+    except Exception:  # noqa: BLE001 - one bad case must not stop the others
+        log.exception(
+            "%s timeout default failed for case %s; retried next sweep", rule.name, case_id
+        )
+        return SweepReport(failed=[case_id])
 
 
 async def sweep(
-    sessions: async_sessionmaker[AsyncSession], rule: Rule, *, now: datetime, batch: int = 200
+    sessions: async_sessionmaker[AsyncSession],
+    rule: Rule,
+    *,
+    now: datetime,
+    batch: int = 200,
+    batches: int | None = None,
+    suspects: Collection[str] = (),
 ) -> SweepReport:
-    """Apply the default to every case due at `now`, one transaction per case."""
+    """Apply the default to every case due at `now` that no other transaction holds, `batch`
+    cases per transaction (at most `batches` transactions when given). A batch that fails is
+    applied again case by case, so only the failing case fails; `suspects` (cases that failed
+    before) are tried alone, first, and never put in a batch."""
     report = SweepReport()
-    async with sessions() as session:
-        due = await rule.clocks.due(session, now, batch)
-    case_model, timer = rule.case_model, rule.clocks.timer
-    for case_id in due:
+    for case_id in suspects:
+        report.add(await _apply_alone(sessions, rule, now, case_id))
+    excluded = set(suspects)
+    done = 0
+    while batches is None or done < batches:
+        done += 1
+        taken: list[str] = []
         try:
-            async with transaction(sessions) as session:
-                case = await session.scalar(
-                    select(case_model)
-                    .where(case_model.id == case_id)
-                    .with_for_update(**skip_locked(session))
-                )
-                row = await session.get(timer, case_id, populate_existing=True)
-                if case is None or row is None or row.due_at > now:
-                    report.skipped += 1  # being decided right now, or no longer due
-                    continue
-                await session.delete(row)
-                if case.status not in rule.running or case.deadline > now:
-                    report.skipped += 1
-                    continue
-                deemed = await rule.apply(session, case, now)
-        except Exception:  # noqa: BLE001 - one bad case must not stop the others
-            log.exception(
-                "%s timeout default failed for case %s; retried next sweep", rule.name, case_id
+            part = await _apply_batch(sessions, rule, now, batch, taken, excluding=excluded)
+        except Exception:
+            if not taken:
+                raise  # nothing was taken: the database failed, not a case
+            log.warning(
+                "%s timeout default: a batch of %d failed; applying them one by one",
+                rule.name,
+                len(taken),
+                exc_info=True,
             )
-            continue
-        (report.deemed if deemed else report.flagged).append(case.case_number)
+            part = SweepReport()
+            for case_id in taken:  # rolled back: each alone, so only the failing one fails
+                part.add(await _apply_alone(sessions, rule, now, case_id))
+        report.add(part)
+        excluded.update(part.failed)
+        if len(taken) < batch:
+            break  # nothing more is due that another transaction does not hold
     return report
 
 
@@ -230,8 +360,10 @@ AlsoSweep = Callable[[async_sessionmaker[AsyncSession], datetime], Awaitable[boo
 
 class Sweeper:
     """The background loop: sleeps until the next clock runs out (at most `poll` seconds, so
-    clocks armed by other replicas are seen), then sweeps. `on_applied` runs after anything
-    was applied (the runtime's wake-up of its outbox relay)."""
+    clocks armed by other replicas are seen), then sweeps, at most `batches` transactions of
+    `batch` cases before it looks again (and runs `also`). `on_applied` runs after anything was
+    applied (the runtime's wake-up of its outbox relay, whose idle poll may find the events
+    sooner). A case whose default failed is tried alone in the next sweeps."""
 
     def __init__(
         self,
@@ -242,9 +374,14 @@ class Sweeper:
         clock: Callable[[], datetime] = utcnow,
         on_applied: Callable[[], None] = lambda: None,
         also: Sequence[AlsoSweep] = (),
+        batch: int = 200,
+        batches: int = 5,
     ):
         self._sessions = sessions
         self._rule = rule
+        self._batch = batch
+        self._batches = batches
+        self._suspects: list[str] = []
         self._poll = poll
         self._clock = clock
         self._on_applied = on_applied
@@ -254,7 +391,15 @@ class Sweeper:
         while True:
             report = SweepReport()
             try:
-                report = await sweep(self._sessions, self._rule, now=self._clock())
+                report = await sweep(
+                    self._sessions,
+                    self._rule,
+                    now=self._clock(),
+                    batch=self._batch,
+                    batches=self._batches,
+                    suspects=self._suspects,
+                )
+                self._suspects = report.failed
                 for other in self._also:
                     if await other(self._sessions, self._clock()):
                         self._on_applied()

@@ -10,7 +10,8 @@ case's department, numbered in its document sequence, and the joint meetings' ab
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
 
@@ -30,55 +31,64 @@ __all__ = ["REASON_CODE", "SweepReport", "Sweeper", "rule", "sweep"]
 RUNNING = frozenset({case_pb2.CASE_STATUS_PENDING_DECISION, case_pb2.CASE_STATUS_IN_REVIEW})
 
 
-async def _default(session: AsyncSession, case: CityCase, now: datetime, place: str) -> bool:
-    """Apply the default to one locked, running, overdue case; True when deemed approved."""
-    item = await catalog_service.get_version(session, case.item_code, case.item_version)
-    verdict = deadlines.verdict(item)
-    number = ""
-    if verdict.deemed:
-        number = await case_service.next_document_number(session, case.department_code)
-        document = deadlines.deemed_document(item, case.case_number, number)
-        await case_service.record_decision(
+async def _defaults(
+    session: AsyncSession, cases: Sequence[CityCase], now: datetime, place: str
+) -> list[bool]:
+    """Apply the default to locked, running, overdue cases (their clocks stopped) in one
+    transaction; for each, True when deemed approved."""
+    items = deadlines.Items(
+        lambda case: catalog_service.get_version(session, case.item_code, case.item_version)
+    )
+    verdicts = [deadlines.verdict(await items.of(case)) for case in cases]
+    # Each department's numbers at once, its sequence row locked in code order.
+    wanted = Counter(c.department_code for c, v in zip(cases, verdicts, strict=True) if v.deemed)
+    numbers = {
+        code: iter(await case_service.next_document_numbers(session, code, wanted[code]))
+        for code in sorted(wanted)
+    }
+    outcomes = []
+    for case, verdict in zip(cases, verdicts, strict=True):
+        number = ""
+        if verdict.deemed:
+            number = next(numbers[case.department_code])
+            document = deadlines.deemed_document(await items.of(case), case.case_number, number)
+            await case_service.record_decision(
+                session,
+                case=case,
+                status=case_pb2.CASE_STATUS_DEEMED_APPROVED,
+                number=number,
+                title=document.title,
+                text=document.text,
+                reason_code=REASON_CODE,
+                legal_reason=verdict.basis,
+                decided_by="",
+                credential_id=document.credential_id,
+                city_place_code=place,
+                at=now,
+                clock_stopped=True,
+            )
+        flags.raise_flag(
             session,
-            case=case,
-            status=case_pb2.CASE_STATUS_DEEMED_APPROVED,
-            number=number,
-            title=document.title,
-            text=document.text,
-            reason_code=REASON_CODE,
-            legal_reason=verdict.basis,
-            decided_by="",
-            credential_id=document.credential_id,
-            city_place_code=place,
+            case_id=case.id,
+            case_number=case.case_number,
+            kind=verdict.kind,
+            department_code=case.department_code,
+            responsible_staff_id=case.owner_staff_id,
+            note=verdict.note,
             at=now,
         )
-    flags.raise_flag(
-        session,
-        case_id=case.id,
-        case_number=case.case_number,
-        kind=verdict.kind,
-        department_code=case.department_code,
-        responsible_staff_id=case.owner_staff_id,
-        note=verdict.note,
-        at=now,
-    )
-    await deadlines.record_outcome(
-        session,
-        case=case,
-        verdict=verdict,
-        responsible={
+        responsible = {
             "responsible_department": case.department_code,
             "responsible_window_staff": case.owner_staff_id,
-        },
-        now=now,
-        document=number,
-    )
-    return verdict.deemed
+        }
+        outcomes.append(deadlines.Outcome(case, verdict, responsible, number))
+    await deadlines.record_outcomes(session, outcomes, now)
+    return [verdict.deemed for verdict in verdicts]
 
 
 def rule(city_place_code: str) -> deadlines.Rule:
-    async def apply(session: AsyncSession, case: CityCase, now: datetime) -> bool:
-        return await _default(session, case, now, city_place_code)
+    async def apply(session: AsyncSession, cases: Sequence[CityCase], now: datetime) -> list[bool]:
+        return await _defaults(session, cases, now, city_place_code)
 
     return deadlines.Rule("city", timers.CLOCKS, CityCase, RUNNING, apply)
 
@@ -90,7 +100,7 @@ async def sweep(
     city_place_code: str,
     batch: int = 200,
 ) -> SweepReport:
-    """Apply the default to every case due at `now`, one transaction per case."""
+    """Apply the default to every case due at `now`, `batch` cases per transaction."""
     return await deadlines.sweep(sessions, rule(city_place_code), now=now, batch=batch)
 
 

@@ -139,6 +139,14 @@ async def desk_cases(
 
 
 async def next_document_number(session: AsyncSession, department_code: str) -> str:
+    return (await next_document_numbers(session, department_code, 1))[0]
+
+
+async def next_document_numbers(
+    session: AsyncSession, department_code: str, count: int
+) -> list[str]:
+    """The department's next `count` numbers of the year, without gaps; its sequence row stays
+    locked until commit (a batch of defaults locks each department's row once, in code order)."""
     year = utcnow().astimezone(SHANGHAI).year
     seq = await session.scalar(
         select(DocumentSequence)
@@ -148,9 +156,10 @@ async def next_document_number(session: AsyncSession, department_code: str) -> s
     if seq is None:
         seq = DocumentSequence(department_code=department_code, year=year, last=0)
         session.add(seq)
-    seq.last += 1
+    first = seq.last + 1
+    seq.last += count
     await session.flush()
-    return f"{department_code.upper()}-{year}-{seq.last:06d}"
+    return [f"{department_code.upper()}-{year}-{n:06d}" for n in range(first, seq.last + 1)]
 
 
 @dataclass(frozen=True)
@@ -264,10 +273,11 @@ async def record_decision(
     credential_id: str,
     city_place_code: str,
     at: datetime | None = None,
+    clock_stopped: bool = False,
 ) -> CaseDecision:
     """The one way a decision is stored, whoever makes it (a representative, the joint
-    meeting, the timeout default): the machine checks the step, the clock stops, the tiers
-    below are told."""
+    meeting, the timeout default): the machine checks the step, the clock stops (the sweep
+    has stopped it already: `clock_stopped`), the tiers below are told."""
     steps.MACHINE.check(case.status, status)
     record = CaseDecision(
         case_id=case.id,
@@ -284,7 +294,8 @@ async def record_decision(
     )
     session.add(record)
     case.status = status
-    await timers.disarm(session, case)
+    if not clock_stopped:
+        await timers.disarm(session, case)
     steps.emit(
         session,
         case,

@@ -233,6 +233,14 @@ async def next_document_number(
     session: AsyncSession, township_code: str, department_code: str
 ) -> str:
     """`<township>-<DEPARTMENT>-<year>-<seq>`: unique across townships, without gaps."""
+    return (await next_document_numbers(session, township_code, department_code, 1))[0]
+
+
+async def next_document_numbers(
+    session: AsyncSession, township_code: str, department_code: str, count: int
+) -> list[str]:
+    """The next `count` numbers; the sequence row stays locked until commit (a batch of
+    defaults locks each row once, in code order)."""
     year = utcnow().astimezone(SHANGHAI).year
     seq = await session.scalar(
         select(TownDocumentSequence)
@@ -248,9 +256,11 @@ async def next_document_number(
             township_code=township_code, department_code=department_code, year=year, last=0
         )
         session.add(seq)
-    seq.last += 1
+    first = seq.last + 1
+    seq.last += count
     await session.flush()
-    return f"{township_code}-{department_code.upper()}-{year}-{seq.last:06d}"
+    prefix = f"{township_code}-{department_code.upper()}-{year}"
+    return [f"{prefix}-{n:06d}" for n in range(first, seq.last + 1)]
 
 
 @dataclass(frozen=True)
