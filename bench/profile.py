@@ -17,12 +17,12 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from bench import datagen, hop, lifecycle, notify_latency, overdue, search
+from bench import datagen, hop, lifecycle, notify_latency, overdue, search, sweep
 from bench.context import ROOT, Context
 from tools.launcher import BIN
 
 
-async def _drive(ctx: Context, bench: str) -> None:
+async def _drive(ctx: Context, bench: str, due: int) -> None:
     if bench == "hop":
         print((await hop.run(ctx, calls=30)).name)
     elif bench == "lifecycle":
@@ -33,6 +33,8 @@ async def _drive(ctx: Context, bench: str) -> None:
         await overdue.measure(ctx, requests=100)
     elif bench == "search":
         (await search.run(ctx, seconds=10, concurrency=8)).print()
+    elif bench == "sweep":
+        (await sweep.run(ctx, due=due)).print()
 
 
 async def _prepare(ctx: Context, cases: int) -> None:
@@ -50,8 +52,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--service", default="city-center")
     parser.add_argument(
-        "--bench", default="hop", choices=("hop", "lifecycle", "notify", "overdue", "search")
+        "--bench",
+        default="hop",
+        choices=("hop", "lifecycle", "notify", "overdue", "search", "sweep"),
     )
+    parser.add_argument("--due", type=int, default=500, help="clocks due at once (--bench sweep)")
     parser.add_argument("--cases", type=int, default=0)
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "profiles")
     args = parser.parse_args()
@@ -74,7 +79,7 @@ def main() -> None:
             args.service, [*argv, str(BIN / args.service), "serve"], args.service
         )
         platform.wait_ready(120)
-        asyncio.run(_drive(ctx, args.bench))
+        asyncio.run(_drive(ctx, args.bench, args.due))
         # SIGTERM and a long wait: the profile is written only on a clean exit.
         proc = platform._procs.pop(args.service)  # noqa: SLF001
         os.killpg(proc.pid, signal.SIGTERM)
