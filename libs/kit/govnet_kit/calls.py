@@ -35,6 +35,8 @@ from govnet_kit.telemetry import extract_context, inject_headers
 
 log = logging.getLogger(__name__)
 
+BATCH = 50  # calls read per round
+
 CallHandler = Callable[[AsyncSession, bytes], Awaitable[None]]
 
 
@@ -179,7 +181,7 @@ class CallRelay:
                             PendingCall.next_attempt_at <= utcnow(),
                         )
                         .order_by(PendingCall.next_attempt_at)
-                        .limit(50)
+                        .limit(BATCH)
                     )
                 ).all()
             )
@@ -235,8 +237,10 @@ class CallRelay:
     async def run(self, *, idle_wait: float = 1.0) -> None:
         # Commits in this process wake the relay at once (Runtime.committed); the idle poll
         # only picks up rows of other replicas and retries, so a second is plenty and an
-        # idle service stays idle.
+        # idle service stays idle. Cleared before the calls are read, as the outbox relay
+        # does, so a round that found less than a full batch waits for the next wake-up.
         while True:
+            self._wake.clear()
             try:
                 ran = await self.run_due()
             except asyncio.CancelledError:
@@ -245,9 +249,8 @@ class CallRelay:
                 log.warning("call relay: %s", exc)
                 ran = 0
                 await asyncio.sleep(1.0)
-            if ran == 0:
+            if ran < BATCH:
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout=idle_wait)
                 except TimeoutError:
                     pass
-                self._wake.clear()

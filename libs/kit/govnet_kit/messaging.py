@@ -172,9 +172,12 @@ class OutboxRelay:
     async def run(self, *, idle_wait: float = 1.0) -> None:
         # Commits in this process wake the relay at once (Runtime.committed); the idle poll
         # only picks up rows of other replicas and retries, so a second is plenty and an
-        # idle service stays idle.
+        # idle service stays idle. The wake-up is cleared before the rows are read, so a
+        # commit during a round sets it again; a round that found less than a full batch
+        # then waits for one rather than reading again (an empty transaction per event).
         await self._link.ready()
         while True:
+            self._wake.clear()
             try:
                 sent = await self.publish_due()
             except asyncio.CancelledError:
@@ -183,9 +186,8 @@ class OutboxRelay:
                 log.warning("outbox relay: %s", exc)
                 sent = 0
                 await asyncio.sleep(1.0)
-            if sent == 0:
+            if sent < self._batch:
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout=idle_wait)
                 except TimeoutError:
                     pass
-                self._wake.clear()
