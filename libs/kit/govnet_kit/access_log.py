@@ -1,11 +1,17 @@
 """Refused access and cross-tier exchanges, recorded in the audit chain (A1-A3, decision 7).
 
-Recorded in a transaction of its own: a refusal rolls back the request's work, not its record.
+A refusal is recorded in a transaction of its own: it rolls back the request's work, not its
+record. A call served is recorded by the interceptor after the servicer returns, in a
+transaction of its own, unless the servicer recorded it in its own transaction (`served`):
+then the entry commits with the work it logs, one transaction and one lock of the chain's
+head less per call (the escalation hop's and the decision fetch's).
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -18,6 +24,45 @@ log = logging.getLogger(__name__)
 ACTING_USER = "x-govnet-acting-user"
 CASE = "x-govnet-case"
 REPRESENTED_PARTY = "x-govnet-represented-party"
+
+
+@dataclass
+class Served:
+    """The entry owed for the RPC being served, as the interceptor knows it."""
+
+    actor: str
+    case_number: str
+    data: dict[str, object]
+    recorded: bool = False
+
+
+_served: contextvars.ContextVar[Served | None] = contextvars.ContextVar("served", default=None)
+
+
+def expect(entry: Served | None) -> contextvars.Token[Served | None]:
+    """The interceptor, before an RPC runs: the entry it will owe (None: not a service's)."""
+    return _served.set(entry)
+
+
+def forget(token: contextvars.Token[Served | None]) -> None:
+    _served.reset(token)
+
+
+async def served(session: AsyncSession) -> None:
+    """In the servicer's own transaction: the cross-tier log's entry of this call, committed
+    with the work (or rolled back with it, as a failed call logs nothing). Nothing outside an
+    RPC from another service."""
+    entry = _served.get()
+    if entry is None or entry.recorded:
+        return
+    await audit.append(
+        session,
+        actor=entry.actor,
+        action="rpc.served",
+        case_number=entry.case_number or None,
+        data={**entry.data, "outcome": "ok"},
+    )
+    entry.recorded = True
 
 
 async def record(

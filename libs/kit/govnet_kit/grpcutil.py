@@ -101,6 +101,7 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
 
         async def behavior(request, context: grpc.aio.ServicerContext):  # type: ignore[no-untyped-def]
             principal: Principal | None = None
+            owed: access_log.Served | None = None  # the cross-tier log's entry of this call
             token = bearer(metadata.get("authorization"))
             case_number = metadata.get(access_log.CASE, "")
             facts = {
@@ -115,10 +116,14 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
                 elif not public:
                     raise Unauthenticated("missing bearer token", message_zh="缺少访问令牌")
                 reset = _principal.set(principal)
+                if principal is not None and principal.kind == "service":
+                    owed = access_log.Served(principal.subject, case_number, facts)
+                expected = access_log.expect(owed)
                 try:
                     response = await inner(request, context)
                 finally:
                     _principal.reset(reset)
+                    access_log.forget(expected)
             except DomainError as exc:
                 if isinstance(exc, Unauthenticated | PermissionDenied):
                     await access_log.record(
@@ -147,11 +152,12 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
                         (MESSAGE_ZH, f"系统内部错误，参考编号 {reference}".encode()),
                     ),
                 )
-            if principal is not None and principal.kind == "service":
-                # The cross-tier message log: who called what, for which case, with what outcome.
+            if owed is not None and not owed.recorded:
+                # The cross-tier message log: who called what, for which case, with what outcome
+                # (unless the servicer's own transaction recorded it with the work).
                 await access_log.record(
                     sessions,
-                    actor=principal.subject,
+                    actor=owed.actor,
                     action="rpc.served",
                     case_number=case_number,
                     data={**facts, "outcome": "ok"},

@@ -7,7 +7,7 @@ from city_center.case import steps
 from city_center.catalog.servicer import CATALOG_PUBLIC_METHODS, CatalogRpcs
 from city_center.complaint.servicer import ComplaintRpcs
 from govnet.citycenter.v1 import city_center_pb2, city_center_pb2_grpc
-from govnet_kit import calendar_table
+from govnet_kit import access_log, calendar_table
 from govnet_kit.db import transaction
 from govnet_kit.errors import InvalidArgument
 from govnet_kit.grpcutil import current_principal
@@ -32,6 +32,7 @@ class CityCenterServicer(
                 transfer=request.transfer,
                 city_place_code=self._rt.settings.place_code,  # type: ignore[attr-defined]
             )
+            await access_log.served(session)
         self._rt.committed()
         return city_center_pb2.SubmitCaseResponse(
             case_number=case.case_number, created=created, status=case.status
@@ -43,6 +44,7 @@ class CityCenterServicer(
             raise InvalidArgument("case_number is required", field="case_number")
         async with transaction(self._rt.sessions) as session:
             case, record = await case_service.get_decision(session, request.case_number)
+            await access_log.served(session)
         return city_center_pb2.GetDecisionResponse(
             decision=case_service.decision_message(case, record)
         )

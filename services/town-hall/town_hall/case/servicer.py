@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from govnet.common.v1 import case_pb2
 from govnet.townhall.v1 import town_hall_pb2, town_hall_pb2_grpc
+from govnet_kit import access_log
 from govnet_kit.db import transaction
 from govnet_kit.errors import InvalidArgument, Unavailable
 from govnet_kit.grpcutil import current_principal
@@ -28,6 +29,7 @@ class TownHallServicer(town_hall_pb2_grpc.TownHallServiceServicer):
             case, created = await case_service.receive(
                 session, transfer=request.transfer, sender=caller.subject
             )
+            await access_log.served(session)
         self._rt.committed()
         return town_hall_pb2.SubmitCaseResponse(
             case_number=case.case_number, created=created, status=case.status
@@ -46,7 +48,9 @@ class TownHallServicer(town_hall_pb2_grpc.TownHallServiceServicer):
                     await steps.decision_of(session, case)  # raises Conflict: not decided yet
                 # The village may ask before this hall's own fetch ran: fetch through.
                 decision = await self._city.fetch_decision(session, request.case_number.encode())
+                await access_log.served(session)  # last: the chain's head is locked till commit
                 return town_hall_pb2.GetDecisionResponse(decision=decision)
+            await access_log.served(session)
         return town_hall_pb2.GetDecisionResponse(
             decision=case_service.decision_message(request.case_number, record)
         )
