@@ -13,12 +13,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check uv==0.13.9
 
+# Bytecode is compiled at install time: every test and service process imports the same
+# thousand modules, and where PYTHONDONTWRITEBYTECODE is set each would compile them again
+# (a platform's start: 41-46 s -> 27 s measured with the cache).
 $(STAMP): $(BIN)/python requirements.lock.txt
-	$(UV) pip sync --quiet --python $(BIN)/python requirements.lock.txt
+	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock.txt
 	touch $(STAMP)
 
-## setup: virtualenv with the pinned requirements, generated contracts
+## setup: virtualenv with the pinned requirements, generated contracts, our own bytecode
 setup: $(STAMP) proto
+	$(BIN)/python -m compileall -q -j 0 libs services tools tests bench
 
 ## proto: generate Python from protos/ into libs/contracts (the only generator)
 proto: $(STAMP)
