@@ -129,25 +129,30 @@ class Unavailable(DomainError):
     code = "unavailable"
 
 
+async def record_refusal(request: Request, reason: str) -> None:
+    """An HTTP request refused for who sent it (JSON API or page), in the access log."""
+    runtime = getattr(request.app.state, "runtime", None)
+    principal = getattr(request.state, "principal", None)
+    await access_log.record(
+        runtime.sessions if runtime else None,
+        actor=principal.subject if principal else "anonymous",
+        action="access.refused",
+        data={
+            "channel": "http",
+            "method": request.method,
+            "path": request.url.path,
+            "reason": reason,
+        },
+    )
+
+
 def install_http_handlers(app: FastAPI) -> None:
     from fastapi.responses import JSONResponse
 
     @app.exception_handler(DomainError)
     async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
         if isinstance(exc, Unauthenticated | PermissionDenied):
-            runtime = getattr(request.app.state, "runtime", None)
-            principal = getattr(request.state, "principal", None)
-            await access_log.record(
-                runtime.sessions if runtime else None,
-                actor=principal.subject if principal else "anonymous",
-                action="access.refused",
-                data={
-                    "channel": "http",
-                    "method": request.method,
-                    "path": request.url.path,
-                    "reason": exc.message,
-                },
-            )
+            await record_refusal(request, exc.message)
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
         if getattr(exc, "retry_after", None):
             headers = {"Retry-After": str(exc.retry_after)}  # type: ignore[attr-defined]

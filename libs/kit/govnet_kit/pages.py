@@ -37,7 +37,7 @@ from pydantic import ValidationError
 
 from govnet.identity.v1 import identity_pb2, identity_pb2_grpc
 from govnet_kit.auth import Principal
-from govnet_kit.errors import DomainError, Unauthenticated
+from govnet_kit.errors import DomainError, PermissionDenied, Unauthenticated, record_refusal
 from govnet_kit.grpcutil import domain_error
 from govnet_kit.web import SESSION_COOKIE, get_principal, get_runtime, set_session_cookie
 from govnet_kit.worktime import SHANGHAI
@@ -286,6 +286,7 @@ class Pages:
                         target = quote(request.url.path, safe="/")
                         return pages.redirect(request, f"{pages.sign_in_path}?next={target}")
                     except BadForm:
+                        await record_refusal(request, "form token missing or wrong")
                         return pages.render(
                             request,
                             "error.html",
@@ -293,6 +294,8 @@ class Pages:
                             status_code=403,
                         )
                     except DomainError as exc:
+                        if isinstance(exc, PermissionDenied | Unauthenticated):
+                            await record_refusal(request, exc.message)
                         return pages.render(
                             request,
                             "error.html",
