@@ -47,10 +47,11 @@ system-packages:
 	@sh tools/system-packages.sh
 
 ## test: set up, start what the tests need, run the whole suite on TEST_WORKERS processes, a
-## test file to each at a time (its fixtures stay in one process); TEST_WORKERS=0 runs serially
+## test file to each at a time (its fixtures stay in one process); TEST_WORKERS=0 runs serially.
+## The 25 slowest set-ups and tests are listed at the end, where the suite's time goes.
 TEST_WORKERS ?= 2
 test: setup system-packages
-	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=25
 
 ## bench: every benchmark in bench/ on a fresh platform with BENCH_CASES cases loaded, each
 ## printing its figures and its baseline, then a table (docs/performance.md); then the lateness
