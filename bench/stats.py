@@ -21,8 +21,8 @@ class Figure:
     """One row of the table: what was measured, against what, and the goal."""
 
     name: str
-    median_ms: float
-    p99_ms: float
+    median_ms: float | None  # None: a figure with no latency (the load), shown as "-"
+    p99_ms: float | None
     throughput: str
     baseline: str
     goal: str
@@ -32,13 +32,17 @@ class Figure:
     def print(self) -> None:
         verdict = {True: "met", False: "not met", None: "n/a"}[self.met]
         print(
-            f"{self.name}: median {self.median_ms:.1f} ms, p99 {self.p99_ms:.1f} ms, "
+            f"{self.name}: median {_ms(self.median_ms)}, p99 {_ms(self.p99_ms)}, "
             f"throughput {self.throughput}"
         )
         print(f"  baseline: {self.baseline}")
         print(f"  goal: {self.goal} ({verdict})")
         for note in self.notes:
             print(f"  note: {note}")
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f} ms"
 
 
 def table(figures: list[Figure]) -> str:
@@ -50,7 +54,7 @@ def table(figures: list[Figure]) -> str:
     for f in figures:
         verdict = {True: "met", False: "not met", None: "n/a"}[f.met]
         lines.append(
-            f"| {f.name} | {f.median_ms:.1f} ms | {f.p99_ms:.1f} ms | {f.throughput} | "
+            f"| {f.name} | {_ms(f.median_ms)} | {_ms(f.p99_ms)} | {f.throughput} | "
             f"{f.baseline} | {f.goal}: {verdict} |"
         )
     return "\n".join(lines)

@@ -30,6 +30,12 @@ def test_every_benchmark_prints_its_figures(platform_pg, capsys) -> None:  # typ
         ), f"benchmark {number} printed no figures:\n{out}"
     assert out.count("  baseline: ") == 6
     assert "| benchmark | median | p99 |" in full.table(figures)
+    # The load has no latency: dashes, and what 1M cases would take at the rate measured.
+    assert re.search(
+        r"^\| 0\. load .+ \| - \| - \| \d+ cases/s, .+\(at this rate [\d.]+ min\): n/a \|$",
+        full.table(figures),
+        re.M,
+    )
     # Work really happened: a lifecycle completed, every status change was notified, every
     # due default was applied.
     by = {f.name[0]: f for f in figures}
