@@ -28,6 +28,7 @@ from govnet_kit.db import make_engine, make_sessionmaker, transaction, utcnow
 from govnet_kit.errors import Conflict
 from govnet_kit.messaging import OutboxMessage
 from govnet_kit.worktime import SHANGHAI, WorkCalendar
+from tests import lockkit
 from tests.dbkit import fresh_sessions
 
 CITY = "341100000000"
@@ -377,3 +378,49 @@ async def test_the_metrics_show_clocks_run_out_and_how_long_they_wait(sessions):
     seen = await read()
     assert (seen["govnet_deadline_clocks_running"], seen["govnet_deadline_clocks_due"]) == (1, 0)
     assert seen["govnet_deadline_sweep_lag_seconds"] == 0
+
+
+async def test_a_decision_taking_a_case_and_a_sweep_in_its_department_both_succeed(
+    pg_sessions, monkeypatch, caplog
+):
+    """The deadlock of issue 10: deciding a case nobody took yet claims it first (an audit
+    entry) and then numbers its document, while a batch of defaults in the same department
+    numbers its documents and then appends its entries. The decision is held just after its
+    claim until the sweep waits on a lock, the worst interleaving: both must go through first
+    time, with no deadlock for PostgreSQL to break (it would abort one after 1 s)."""
+    await _receive(pg_sessions, 5)
+    url = pg_sessions.kw["bind"].url.render_as_string(hide_password=False)
+    engine = make_engine(url)
+
+    async def decide() -> CaseDecision:
+        async with transaction(pg_sessions) as s:
+            return await case_service.decide(
+                s,
+                case_number=number(1),
+                staff=REP,
+                credential=CREDENTIAL,
+                decision=case_service.DecisionInput(outcome="approve"),
+                city_place_code=CITY,
+            )
+
+    caplog.set_level("WARNING", logger="govnet_kit")
+    try:
+        record, report = await lockkit.interleaved(
+            monkeypatch,
+            pg_sessions,
+            held_after="case.claimed",
+            first=decide,
+            then=lambda: deemed.sweep(
+                make_sessionmaker(engine), now=DEADLINE, city_place_code=CITY
+            ),
+        )
+    finally:
+        await engine.dispose()
+    assert record.status == case_pb2.CASE_STATUS_APPROVED
+    assert sorted(report.deemed) == [number(i) for i in range(2, 6)] and report.failed == []
+    # The batch went through as one: not rolled back and applied again one by one.
+    assert not [r for r in caplog.records if "failed" in r.getMessage()]
+    async with pg_sessions() as s:
+        numbers = sorted(await s.scalars(select(CaseDecision.result_document_number)))
+        assert [int(n.rsplit("-", 1)[1]) for n in numbers] == [1, 2, 3, 4, 5]  # no gap
+        assert (await audit.verify(s)).ok

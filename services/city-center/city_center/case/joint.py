@@ -179,6 +179,10 @@ async def give_opinion(
     row.on_behalf_of = credential.on_behalf_of
     row.credential_id = credential.credential_id[:64]
     row.given_at = now
+    await session.flush()
+    closing = all(o.opinion != PENDING for o in await opinions(session, meeting))
+    if closing:
+        await _lock_numbering(session, case)  # before this opinion's audit entry
     await audit.append(
         session,
         actor=f"staff:{staff.subject}",
@@ -193,9 +197,17 @@ async def give_opinion(
         at=now,
     )
     await session.flush()
-    if all(o.opinion != PENDING for o in await opinions(session, meeting)):
+    if closing:
         await close(session, meeting=meeting, case=case, city_place_code=city_place_code, now=now)
     return meeting
+
+
+async def _lock_numbering(session: AsyncSession, case: CityCase) -> None:
+    """A meeting that closes may approve the case and number its document after appending
+    to the audit chain: the department's sequence is locked first (the lock order rule,
+    case/service.py), so a sweep of the department's defaults never deadlocks with it."""
+    if case.status == case_pb2.CASE_STATUS_IN_REVIEW:
+        await case_service.lock_document_sequence(session, case.department_code)
 
 
 async def close(
@@ -215,6 +227,8 @@ async def close(
             o.given_at = now
     meeting.closed_at = now
     meeting.outcome = DISAGREEMENT if any(o.opinion == DISAGREE for o in rows) else CONSENT
+    if meeting.outcome == CONSENT:
+        await _lock_numbering(session, case)
     await audit.append(
         session,
         actor="system:joint-meeting",

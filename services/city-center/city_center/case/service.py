@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from city_center.case import lookup, steps, timers
@@ -138,6 +139,20 @@ async def desk_cases(
     return list(open_cases.all()), list(decided.all())
 
 
+# The lock order rule, in every path that numbers a document (a staff decision, the joint
+# meeting, the timeout default's batches): the case rows, then their clocks, then the
+# departments' document sequences (in code order), and the audit chain's head last. A path
+# that appends an entry before it numbers (claiming the case it decides, the opinion that
+# closes a joint meeting) locks the sequence first with `lock_document_sequence`; otherwise
+# it would hold the head while a sweep holds the sequence and waits for the head: a deadlock
+# PostgreSQL breaks after a second by aborting one of them.
+
+
+async def lock_document_sequence(session: AsyncSession, department_code: str) -> None:
+    """Lock the department's sequence row now (until commit), before the audit head."""
+    await next_document_numbers(session, department_code, 0)
+
+
 async def next_document_number(session: AsyncSession, department_code: str) -> str:
     return (await next_document_numbers(session, department_code, 1))[0]
 
@@ -148,14 +163,26 @@ async def next_document_numbers(
     """The department's next `count` numbers of the year, without gaps; its sequence row stays
     locked until commit (a batch of defaults locks each department's row once, in code order)."""
     year = utcnow().astimezone(SHANGHAI).year
-    seq = await session.scalar(
+    locked = (
         select(DocumentSequence)
         .where(DocumentSequence.department_code == department_code, DocumentSequence.year == year)
         .with_for_update()
+        .execution_options(populate_existing=True)
     )
+    seq = await session.scalar(locked)
     if seq is None:
-        seq = DocumentSequence(department_code=department_code, year=year, last=0)
-        session.add(seq)
+        # The year's first number: two transactions may start the row at once, so the second
+        # waits for the first's row and locks it rather than failing on its key.
+        insert = (
+            postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        )
+        await session.execute(
+            insert(DocumentSequence)
+            .values(department_code=department_code, year=year, last=0)
+            .on_conflict_do_nothing()
+        )
+        seq = await session.scalar(locked)
+        assert seq is not None
     first = seq.last + 1
     seq.last += count
     await session.flush()
@@ -205,6 +232,9 @@ async def decide(
     # Decided already, or taken by a colleague (a substitute acts for the holder, L7).
     await steps.check_not_held(session, case, staff, on_behalf_of=credential.on_behalf_of)
     if case.status == case_pb2.CASE_STATUS_PENDING_DECISION:
+        if decision.outcome == "approve":
+            # The claim appends to the audit chain: the sequence first (the lock order rule).
+            await lock_document_sequence(session, case.department_code)
         # Deciding a case nobody took yet takes it first (L3: the decider owns it).
         await steps.claim(session, case=case, staff=staff, city_place_code=city_place_code)
     if decision.outcome == "refuse" and not decision.legal_reason.strip():
