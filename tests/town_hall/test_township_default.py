@@ -16,6 +16,7 @@ from govnet.common.v1 import case_pb2
 from govnet_kit import audit
 from govnet_kit.db import transaction
 from govnet_kit.worktime import SHANGHAI
+from tests import lockkit
 from tests.dbkit import fresh_sessions
 from tests.town_hall.townkit import (
     CAL,
@@ -158,3 +159,41 @@ async def test_the_sweeper_runs_in_the_background(sessions):
         task.cancel()
     async with sessions() as s:
         assert (await case_service.get_case(s, number)).status == S.CASE_STATUS_DEEMED_APPROVED
+
+
+async def test_a_decision_taking_a_case_and_a_sweep_in_its_department_both_succeed(
+    tmp_path, monkeypatch, caplog
+):
+    """The deadlock of issue 10 at the township: deciding a case nobody took yet claims it
+    (an audit entry) before numbering its document; a batch of defaults of the same department
+    numbers first. Held just after the claim until the sweep waits: both go through."""
+    async with fresh_sessions("postgresql", tmp_path) as sessions:
+        async with transaction(sessions) as s:
+            await load_catalog(s)
+        numbers = [await _received(sessions, i) for i in range(1, 6)]
+
+        async def decide() -> TownDecision:
+            async with transaction(sessions) as s:
+                return await steps.decide(
+                    s,
+                    case_number=numbers[0],
+                    staff=STAFF,
+                    credential=credential(),
+                    decision=steps.DecisionInput(outcome="approve"),
+                )
+
+        caplog.set_level("WARNING", logger="govnet_kit")
+        record, report = await lockkit.interleaved(
+            monkeypatch,
+            sessions,
+            held_after="case.claimed",
+            first=decide,
+            then=lambda: deemed.sweep(sessions, now=AFTER),
+        )
+        assert record.status == S.CASE_STATUS_APPROVED
+        assert sorted(report.deemed) == sorted(numbers[1:]) and report.failed == []
+        assert not [r for r in caplog.records if "failed" in r.getMessage()]
+        async with sessions() as s:
+            documents = sorted(await s.scalars(select(TownDecision.result_document_number)))
+            assert [int(n.rsplit("-", 1)[1]) for n in documents] == [1, 2, 3, 4, 5]
+            assert (await audit.verify(s)).ok

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from govnet.catalog.v1 import catalog_pb2
@@ -229,6 +230,21 @@ async def supplement(
     return case
 
 
+# The lock order rule, in every path that numbers a document (a staff decision, the timeout
+# default's batches): the case rows, then their clocks, then the document sequences (in code
+# order), and the audit chain's head last. Deciding a case nobody took yet claims it (an audit
+# entry) before numbering, so it locks the sequence first (`lock_document_sequence`); else it
+# would hold the head while a sweep holds the sequence and waits for the head: a deadlock
+# PostgreSQL breaks after a second by aborting one of them.
+
+
+async def lock_document_sequence(
+    session: AsyncSession, township_code: str, department_code: str
+) -> None:
+    """Lock the sequence row now (until commit), before the audit head."""
+    await next_document_numbers(session, township_code, department_code, 0)
+
+
 async def next_document_number(
     session: AsyncSession, township_code: str, department_code: str
 ) -> str:
@@ -242,20 +258,24 @@ async def next_document_numbers(
     """The next `count` numbers; the sequence row stays locked until commit (a batch of
     defaults locks each row once, in code order)."""
     year = utcnow().astimezone(SHANGHAI).year
-    seq = await session.scalar(
+    key = dict(township_code=township_code, department_code=department_code, year=year)
+    locked = (
         select(TownDocumentSequence)
-        .where(
-            TownDocumentSequence.township_code == township_code,
-            TownDocumentSequence.department_code == department_code,
-            TownDocumentSequence.year == year,
-        )
+        .filter_by(**key)
         .with_for_update()
+        .execution_options(populate_existing=True)
     )
+    seq = await session.scalar(locked)
     if seq is None:
-        seq = TownDocumentSequence(
-            township_code=township_code, department_code=department_code, year=year, last=0
+        # The year's first number: two transactions may start the row at once, so the second
+        # waits for the first's row and locks it rather than failing on its key.
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        await session.execute(
+            insert(TownDocumentSequence).values(**key, last=0).on_conflict_do_nothing()
         )
-        session.add(seq)
+        seq = await session.scalar(locked)
+        assert seq is not None
     first = seq.last + 1
     seq.last += count
     await session.flush()
@@ -328,6 +348,9 @@ async def decide(
         case.status == case_pb2.CASE_STATUS_ACCEPTED
         and machine.allows(case.status, case_pb2.CASE_STATUS_IN_REVIEW)
     ):
+        if decision.outcome == "approve":
+            # The claim appends to the audit chain: the sequence first (the lock order rule).
+            await lock_document_sequence(session, case.township_code, case.department_code)
         # Deciding a case nobody took yet takes it first (L3: the decider owns it).
         await claim(session, case=case, staff=staff)
     status = (
