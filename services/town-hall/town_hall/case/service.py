@@ -203,7 +203,10 @@ async def on_status_event(session: AsyncSession, *, event: events_pb2.CaseStatus
 
 
 async def store_decision(session: AsyncSession, *, decision: case_pb2.Decision) -> TownDecision:
-    case = await get_case(session, decision.case_number)
+    """The city's decision, stored once: fetches of it may overlap (a village's GetDecision
+    fetching through beside this hall's own fetch), so the case row is locked first and a
+    later fetch waits, then finds the decision stored and returns it."""
+    case = await locked_case(session, decision.case_number)
     existing = await session.get(TownDecision, case.id)
     if existing is not None:
         return existing
@@ -263,7 +266,10 @@ async def decided_by_city(session: AsyncSession, case: TownCase) -> bool:
 
 async def locked_case(session: AsyncSession, case_number: str) -> TownCase:
     case = await session.scalar(
-        select(TownCase).where(TownCase.case_number == case_number).with_for_update()
+        select(TownCase)
+        .where(TownCase.case_number == case_number)
+        .with_for_update()
+        .execution_options(populate_existing=True)  # as it is now, not as read before the lock
     )
     if case is None:
         return await get_case(session, case_number)  # raises NotFound
