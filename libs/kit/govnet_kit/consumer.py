@@ -11,6 +11,12 @@ JetStream stops redelivering it after `max_deliver` deliveries. A consumer given
 or later fails, and only then terminates it. Its server-side limit is lifted for that reason:
 a crash between the last failure and the store must lead to one more delivery, not to a
 message nobody holds any more.
+
+A consumer given a `batch_handler` handles the first deliveries of a fetch in one transaction
+(`process_batch`) and acks them after its commit: one transaction, not one per message. A
+batch that fails is rolled back and its messages handled one by one as above, so a poison
+message is retried and dead-lettered alone while the rest are stored. A message delivered
+again (it failed, or its ack was lost) is always handled alone.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,7 +32,7 @@ from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from opentelemetry import context as otel_context
-from sqlalchemy import String, select
+from sqlalchemy import String, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -66,6 +72,7 @@ class FailedMessage:
 
 
 Handler = Callable[[AsyncSession, Event], Awaitable[None]]
+BatchHandler = Callable[[AsyncSession, Sequence[Event]], Awaitable[None]]
 DeadLetterHandler = Callable[[AsyncSession, FailedMessage], Awaitable[None]]
 
 
@@ -92,6 +99,7 @@ class DurableConsumer:
         after_commit: Callable[[], None] | None = None,
         on_dead_letter: DeadLetterHandler | None = None,
         retry_delay: Callable[[int], float] = constant_delay,
+        batch_handler: BatchHandler | None = None,
     ):
         self._link = link
         self._sessions = sessions
@@ -99,6 +107,7 @@ class DurableConsumer:
         self._stream = stream
         self._subjects = subjects
         self._handler = handler
+        self._batch_handler = batch_handler
         self._after_commit = after_commit
         self._on_dead_letter = on_dead_letter
         self._retry_delay = retry_delay
@@ -132,10 +141,91 @@ class DurableConsumer:
         session.add(ProcessedEvent(consumer=self.durable, event_id=event.event_id))
         return True
 
+    async def process_batch(self, session: AsyncSession, events: Sequence[Event]) -> list[Event]:
+        """`process` for several events in the caller's transaction: the batch handler runs
+        once, for the events whose id is neither seen before nor earlier in the batch; those
+        events are returned."""
+        assert self._batch_handler is not None
+        ids = list(dict.fromkeys(e.event_id for e in events))
+        seen = set(
+            await session.scalars(
+                select(ProcessedEvent.event_id).where(
+                    ProcessedEvent.consumer == self.durable, ProcessedEvent.event_id.in_(ids)
+                )
+            )
+        )
+        fresh: list[Event] = []
+        for event in events:
+            if event.event_id not in seen:
+                seen.add(event.event_id)
+                fresh.append(event)
+        if fresh:
+            await self._batch_handler(session, fresh)
+            await session.execute(
+                insert(ProcessedEvent.__table__),
+                [{"consumer": self.durable, "event_id": e.event_id} for e in fresh],
+            )
+        return fresh
+
+    async def handle_batch(self, msgs: Sequence[Msg]) -> None:
+        """Handle fetched messages, the first deliveries together (module doc)."""
+        together = [m for m in msgs if _event_id(m) and _deliveries(m) == 1]
+        if self._batch_handler is None or len(together) < 2:
+            together = []
+        elif await self._handle_together(together):
+            together_ids = {id(m) for m in together}
+            msgs = [m for m in msgs if id(m) not in together_ids]
+        for msg in msgs:
+            try:
+                await self.handle(msg)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the ack failed: redelivered, then skipped
+                log.exception("%s: acking %s failed: %s", self.durable, msg.subject, exc)
+                with contextlib.suppress(Exception):
+                    await msg.nak(delay=self._retry_delay(_deliveries(msg)))
+
+    async def _handle_together(self, msgs: Sequence[Msg]) -> bool:
+        """One transaction for the messages, then their acks; False (nothing stored or acked)
+        if it failed, for the caller to handle them one by one."""
+        events = [_event(m) for m in msgs]
+        # A span per message in its own trace, as `handle` makes, covering the batch's work.
+        spans = [
+            tracer.start_span(f"consume {e.subject}", context=extract_context(e.headers))
+            for e in events
+        ]
+        try:
+            async with transaction(self._sessions) as session:
+                await self.process_batch(session, events)
+                work = left_work(session)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - each message again on its own
+            log.warning(
+                "%s: a batch of %d failed (%s: %s); handling them one by one",
+                self.durable,
+                len(msgs),
+                type(exc).__name__,
+                exc,
+            )
+            return False
+        finally:
+            for span in spans:
+                span.end()
+        acked = await asyncio.gather(*(m.ack_sync() for m in msgs), return_exceptions=True)
+        for msg, outcome in zip(msgs, acked, strict=True):
+            if isinstance(outcome, BaseException):
+                # Redelivered, then skipped as seen.
+                log.error("%s: acking %s failed: %s", self.durable, msg.subject, outcome)
+                with contextlib.suppress(Exception):
+                    await msg.nak(delay=self._retry_delay(_deliveries(msg)))
+        if self._after_commit is not None and work:
+            self._after_commit()
+        return True
+
     async def handle(self, msg: Msg) -> None:
-        headers = dict(msg.headers or {})
-        event_id = headers.get("Nats-Msg-Id", "")
-        event = Event(subject=msg.subject, event_id=event_id, data=msg.data, headers=headers)
+        event = _event(msg)
+        event_id, headers = event.event_id, event.headers
         if not event_id:
             if self._on_dead_letter is not None:
                 # Without an id there is no idempotent way to handle it: straight to the store.
@@ -232,15 +322,21 @@ class DurableConsumer:
                 msgs = await sub.fetch(batch, timeout=1.0)
             except (TimeoutError, NatsTimeout):
                 continue
-            for msg in msgs:
-                try:
-                    await self.handle(msg)
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:  # noqa: BLE001 - the ack failed: redelivered, then skipped
-                    log.exception("%s: acking %s failed: %s", self.durable, msg.subject, exc)
-                    with contextlib.suppress(Exception):
-                        await msg.nak(delay=self._retry_delay(_deliveries(msg)))
+            await self.handle_batch(msgs)
+
+
+def _event_id(msg: Msg) -> str:
+    return (msg.headers or {}).get("Nats-Msg-Id", "")
+
+
+def _event(msg: Msg) -> Event:
+    headers = dict(msg.headers or {})
+    return Event(
+        subject=msg.subject,
+        event_id=headers.get("Nats-Msg-Id", ""),
+        data=msg.data,
+        headers=headers,
+    )
 
 
 def _deliveries(msg: Msg) -> int:

@@ -21,7 +21,11 @@ from notify.config import NotifySettings
 from notify.dead_letter import service as dead_letter_service
 from notify.notification.channels import build_channels
 from notify.notification.delivery import RetryPolicy
-from notify.notification.handlers import STATUS_SUBJECTS, handle_case_status
+from notify.notification.handlers import (
+    STATUS_SUBJECTS,
+    handle_case_status,
+    handle_case_statuses,
+)
 from notify.notification.servicer import NotifyServicer
 from notify.notification.worker import DeliveryWorker
 from notify.subscription import handlers as subscription_handlers
@@ -71,7 +75,8 @@ def status_consumer(
     *,
     after_commit: Callable[[], None] | None = None,
 ) -> DurableConsumer:
-    """The `notify` durable consumer of every status event, with its dead-letter store."""
+    """The `notify` durable consumer of every status event, with its dead-letter store; what
+    one fetch brings is handled in one transaction (one by one if that fails)."""
     return DurableConsumer(
         link,
         sessions,
@@ -79,6 +84,7 @@ def status_consumer(
         stream="GOVNET_CASES",
         subjects=STATUS_SUBJECTS,
         handler=handle_case_status,
+        batch_handler=handle_case_statuses,
         max_deliver=settings.consumer_max_deliver,
         after_commit=after_commit,
         on_dead_letter=dead_letter_service.store,

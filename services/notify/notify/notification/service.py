@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Row, and_, func, insert, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from govnet_kit.db import mark_work, utcnow
+from govnet_kit.db import mark_work, new_id, utcnow
 from govnet_kit.errors import InvalidArgument
 from govnet_kit.pii import lookup_hash
 from notify.notification.models import (
@@ -39,18 +40,34 @@ MAX_ADDRESS = 254
 _LOCK_SPACE = 0x6E6F7469  # "noti"
 
 
-async def _lock_case(session: AsyncSession, case_number: str) -> None:
-    """Serialise the event path and the registration path for one case until commit.
+async def _lock_cases(session: AsyncSession, case_numbers: Collection[str]) -> None:
+    """Serialise the event path and the registration path for these cases until commit.
 
     Without it, under READ COMMITTED a registration and an event committing at the same moment
-    would each miss the other's row. SQLite needs no lock: it has one writer, and both paths
-    write before they read the other side.
+    would each miss the other's row. A batch takes its cases' locks in one statement, in the
+    order of their keys, so two batches sharing cases never wait on each other in a circle
+    (two case numbers may share a key: it is locked once). SQLite needs no lock: it has one
+    writer, and both paths write before they read the other side.
     """
     bind = session.bind
-    if bind is not None and bind.dialect.name == "postgresql":
+    if bind is None or bind.dialect.name != "postgresql" or not case_numbers:
+        return
+    if len(case_numbers) == 1:
+        [case_number] = case_numbers
         await session.execute(
             select(func.pg_advisory_xact_lock(_LOCK_SPACE, func.hashtext(case_number)))
         )
+        return
+    # The sorted subquery feeds the locks in its order (PostgreSQL evaluates the outer select
+    # list row by row as the sort emits them).
+    await session.execute(
+        text(
+            "SELECT count(pg_advisory_xact_lock(:space, k)) FROM "
+            "(SELECT DISTINCT hashtext(c) AS k FROM unnest(CAST(:cases AS text[])) AS c "
+            "ORDER BY k) AS keys"
+        ),
+        {"space": _LOCK_SPACE, "cases": sorted(case_numbers)},
+    )
 
 
 def _validate_registration(case_number: str, recipients: Sequence[RecipientIn]) -> None:
@@ -78,90 +95,137 @@ def _validate_registration(case_number: str, recipients: Sequence[RecipientIn]) 
             raise InvalidArgument("address is too long", field=f"{at}.address")
 
 
-async def _render_missing(session: AsyncSession, *, case_number: str) -> list[Notification]:
-    """Create the notifications the case's stored events still owe its recipients."""
-    events = (
-        await session.scalars(
-            select(CaseEvent)
-            .where(CaseEvent.case_number == case_number)
-            .order_by(CaseEvent.occurred_at, CaseEvent.event_id)
+async def _render_missing(session: AsyncSession, *, case_numbers: Collection[str]) -> int:
+    """Create the notifications the cases' stored events still owe their recipients.
+
+    Three reads and one insert for any number of cases, with Core statements: the ORM's unit
+    of work was most of the CPU of a status change (docs/performance.md, "Profile").
+    """
+    cases = sorted(case_numbers)
+    if not cases:
+        return 0
+    events, recipients = CaseEvent.__table__.c, Recipient.__table__.c
+    by_case: dict[str, list[Row[Any]]] = {}
+    for row in await session.execute(
+        select(
+            events.event_id,
+            events.case_number,
+            events.status,
+            events.tier,
+            events.deadline,
+            events.result_document_number,
         )
-    ).all()
-    recipients = (
-        await session.scalars(
-            select(Recipient).where(Recipient.case_number == case_number).order_by(Recipient.role)
+        .where(events.case_number.in_(cases))
+        .order_by(events.case_number, events.occurred_at, events.event_id)
+    ):
+        by_case.setdefault(row.case_number, []).append(row)
+    if not by_case:
+        return 0
+    to_tell: dict[str, list[Row[Any]]] = {}
+    for row in await session.execute(
+        select(
+            recipients.case_number,
+            recipients.role,
+            recipients.channel,
+            recipients.language,
+            recipients.address,
         )
-    ).all()
-    if not events or not recipients:
-        return []
-    told = {
-        (event_id, role)
-        for event_id, role in await session.execute(
-            select(Notification.event_id, Notification.role).where(
-                Notification.case_number == case_number
-            )
-        )
-    }
-    created: list[Notification] = []
-    for event in events:
-        for recipient in recipients:
-            if (event.event_id, recipient.role) in told:
-                continue
-            rendered = render(
-                status=event.status,
-                channel=recipient.channel,
-                language=recipient.language,
-                case_number=case_number,
-                tier=event.tier,
-                deadline=event.deadline,
-                result_document_number=event.result_document_number,
-            )
-            created.append(
-                Notification(
-                    event_id=event.event_id,
-                    case_number=case_number,
-                    role=recipient.role,
-                    channel=recipient.channel,
-                    language=recipient.language,
-                    address=recipient.address,
-                    address_hash=address_key(recipient.address),
-                    template=rendered.template,
-                    template_version=rendered.version,
-                    subject=rendered.subject,
-                    text=rendered.text,
-                    # Due now: the delivery worker sends it once this transaction commits.
-                    status=DeliveryStatus.CREATED,
-                    next_attempt_at=utcnow(),
+        .where(recipients.case_number.in_(list(by_case)))
+        .order_by(recipients.case_number, recipients.role)
+    ):
+        to_tell.setdefault(row.case_number, []).append(row)
+    if not to_tell:
+        return 0
+    told = set(
+        (
+            await session.execute(
+                select(Notification.event_id, Notification.role).where(
+                    Notification.case_number.in_(list(to_tell))
                 )
             )
-    session.add_all(created)
-    await session.flush()
+        ).tuples()
+    )
+    now = utcnow()
+    created: list[dict[str, Any]] = []
+    for case_number, case_recipients in to_tell.items():
+        for event in by_case[case_number]:
+            for recipient in case_recipients:
+                if (event.event_id, recipient.role) in told:
+                    continue
+                rendered = render(
+                    status=event.status,
+                    channel=recipient.channel,
+                    language=recipient.language,
+                    case_number=case_number,
+                    tier=event.tier,
+                    deadline=event.deadline,
+                    result_document_number=event.result_document_number,
+                )
+                created.append(
+                    {
+                        "id": new_id(),
+                        "event_id": event.event_id,
+                        "case_number": case_number,
+                        "role": recipient.role,
+                        "channel": recipient.channel,
+                        "language": recipient.language,
+                        "address": recipient.address,
+                        "address_hash": address_key(recipient.address),
+                        "template": rendered.template,
+                        "template_version": rendered.version,
+                        "subject": rendered.subject,
+                        "text": rendered.text,
+                        # Due now: the delivery worker sends it once this transaction commits.
+                        "status": DeliveryStatus.CREATED,
+                        "attempts": 0,
+                        "next_attempt_at": now,
+                        "created_at": now,
+                    }
+                )
     if created:
+        await session.execute(insert(Notification.__table__), created)
         mark_work(session)  # the delivery worker sends them once this commits
-        log.info("case %s: %d notification(s) created", case_number, len(created))
-    return created
+        log.info("%d case(s): %d notification(s) created", len(to_tell), len(created))
+    return len(created)
 
 
-async def record_status_change(
-    *, session: AsyncSession, change: StatusChange
-) -> list[Notification]:
-    """Keep the event's facts (once) and tell every registered recipient not yet told."""
-    await _lock_case(session, change.case_number)
-    if await session.get(CaseEvent, change.event_id) is None:
-        session.add(
-            CaseEvent(
-                event_id=change.event_id,
-                case_number=change.case_number,
-                status=change.status,
-                tier=change.tier,
-                place_code=change.place_code,
-                result_document_number=change.result_document_number,
-                deadline=change.deadline,
-                occurred_at=change.occurred_at,
-            )
+async def record_status_change(*, session: AsyncSession, change: StatusChange) -> int:
+    """Keep the event's facts (once) and tell every registered recipient not yet told; how
+    many notifications that made."""
+    return await record_status_changes(session=session, changes=[change])
+
+
+async def record_status_changes(*, session: AsyncSession, changes: Sequence[StatusChange]) -> int:
+    """`record_status_change` for a batch of events in the caller's transaction: the cases
+    locked at once, each event kept once (a repeated event id, in the batch or stored
+    before, adds nothing), then what the cases' events owe their recipients, in one insert."""
+    if not changes:
+        return 0
+    await _lock_cases(session, {c.case_number for c in changes})
+    ids = list(dict.fromkeys(c.event_id for c in changes))
+    known = set(
+        await session.scalars(select(CaseEvent.event_id).where(CaseEvent.event_id.in_(ids)))
+    )
+    new: list[dict[str, Any]] = []
+    for c in changes:
+        if c.event_id in known:
+            continue
+        known.add(c.event_id)
+        new.append(
+            {
+                "event_id": c.event_id,
+                "case_number": c.case_number,
+                "status": c.status,
+                "tier": c.tier,
+                "place_code": c.place_code,
+                "result_document_number": c.result_document_number,
+                "deadline": c.deadline,
+                "occurred_at": c.occurred_at,
+            }
         )
-        await session.flush()
-    return await _render_missing(session, case_number=change.case_number)
+    if new:
+        await session.execute(insert(CaseEvent.__table__), new)
+    return await _render_missing(session, case_numbers={c.case_number for c in changes})
 
 
 async def register_recipients(
@@ -169,7 +233,7 @@ async def register_recipients(
 ) -> int:
     """Upsert the case's recipients by role, then tell them of the events already stored."""
     _validate_registration(case_number, recipients)
-    await _lock_case(session, case_number)
+    await _lock_cases(session, [case_number])
     existing = {
         r.role: r
         for r in await session.scalars(
@@ -185,7 +249,7 @@ async def register_recipients(
         row.language = r.language
         row.address = r.address.strip()
     await session.flush()
-    await _render_missing(session, case_number=case_number)
+    await _render_missing(session, case_numbers=[case_number])
     return len(recipients)
 
 
