@@ -231,6 +231,27 @@ async def test_rate_limit_per_channel_is_honoured(
         assert clock.slept == timedelta()  # under the limit, nobody waits
 
 
+async def test_in_app_is_claimed_in_batches_within_its_rate_each_once(
+    sessions: Sessions, smtp_server: SmtpServer
+):
+    """In-app rows are claimed many at once (one claim and one outcome transaction for a
+    batch), never more than the rate allows in any second, and each delivered once."""
+    clock = FakeClock()
+    worker = make_worker(sessions, smtp_server, clock=clock, rates={**FAST, "in_app": 30})
+    for i in range(20):
+        await notify_case(sessions, case_number(i + 1), in_app(f"staff:{i}"), events=4)
+
+    assert await worker.drain() == 80
+    assert await worker.drain() == 0
+    told = await notifications_of(sessions)
+    assert {(n.status, n.attempts) for n in told} == {(S.DELIVERED, 1)}
+    claims = Counter(n.last_attempt_at for n in told)
+    assert max(claims.values()) == 30  # a batch: as many as the second allows
+    sent = sorted(n.last_attempt_at for n in told)
+    for earlier, later in zip(sent, sent[30:], strict=False):
+        assert later - earlier >= timedelta(seconds=1)
+
+
 async def test_a_claim_taken_over_after_its_lease_cannot_be_overwritten(sessions: Sessions):
     """A worker that stalls past its lease loses the row to another; its late outcome is
     dropped rather than undoing the newer one."""

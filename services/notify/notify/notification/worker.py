@@ -1,9 +1,12 @@
 """The delivery worker: a background task of notify that sends every due notification (N1).
 
 One lane per channel, so a slow or throttled channel never holds up the others. Each lane
-claims one due notification at a time (delivery.claim_next), sends it, and records the
-outcome; it is woken after a commit that created notifications and otherwise polls. Several
-replicas may run it: claims skip each other's rows, and a dead replica's claims expire.
+claims due notifications (delivery.claim_due), sends them, and records the outcomes; it is
+woken after a commit that created notifications and otherwise polls. A channel that calls out
+(SMS, email) is claimed one notification at a time, so one hung send holds no other claim; a
+channel that only writes our own rows (in-app, its `batch` attribute) is claimed up to a batch
+at once, within its rate, and its outcomes are recorded in one transaction. Several replicas
+may run it: claims skip each other's rows, and a dead replica's claims expire.
 
 Time comes from an injected clock, and waiting from an injected sleep, so tests can measure
 rate limits and backoff without waiting for them.
@@ -51,6 +54,12 @@ class RateLimiter:
     def record(self) -> None:
         self._sent.append(self._clock())
 
+    def room(self) -> int:
+        """How many sends the limit allows right now."""
+        now = self._clock()
+        assert self._sent.maxlen is not None
+        return self._sent.maxlen - sum(1 for at in self._sent if at + _SECOND > now)
+
 
 class DeliveryWorker:
     def __init__(
@@ -81,29 +90,65 @@ class DeliveryWorker:
         for event in self._wake.values():
             event.set()
 
-    async def deliver_next(self, channel: str) -> bool:
-        """Claim, send and record one due notification of the channel; False if none was due."""
+    async def deliver_next(self, channel: str) -> int:
+        """Claim, send and record the channel's due notifications, as many as its batch and
+        rate allow; how many were claimed (0: none was due)."""
         limiter = self._limiters[channel]
         await limiter.wait()
+        limit = max(1, min(getattr(self._channels[channel], "batch", 1), limiter.room()))
         async with transaction(self._sessions) as session:
-            claimed = await delivery.claim_next(
-                session, channel=channel, now=self._clock(), lease=self._lease
+            claimed = await delivery.claim_due(
+                session, channel=channel, now=self._clock(), lease=self._lease, limit=limit
             )
-        if claimed is None:
-            return False
-        if claimed.attempt > self._policy.max_attempts:
+        outcomes: list[tuple[delivery.Claimed, Result | None]] = []
+        for c in claimed:
+            if c.attempt > self._policy.max_attempts:
+                outcomes.append((c, None))  # given up unsent
+                continue
+            await limiter.wait()
+            limiter.record()
+            outcomes.append((c, await self._send(self._channels[channel], c)))
+        if len(outcomes) == 1:
             async with transaction(self._sessions) as session:
-                await delivery.give_up_unsent(
-                    session, claimed=claimed, policy=self._policy, now=self._clock()
-                )
-            return True
-        limiter.record()
-        result = await self._send(self._channels[channel], claimed)
-        async with transaction(self._sessions) as session:
+                await self._record(session, *outcomes[0])
+        elif outcomes:
+            await self._record_all(outcomes)
+        return len(claimed)
+
+    async def _record(
+        self, session: AsyncSession, claimed: delivery.Claimed, result: Result | None
+    ) -> None:
+        if result is None:
+            await delivery.give_up_unsent(
+                session, claimed=claimed, policy=self._policy, now=self._clock()
+            )
+        else:
             await delivery.record_outcome(
                 session, claimed=claimed, result=result, now=self._clock(), policy=self._policy
             )
-        return True
+
+    async def _record_all(self, outcomes: list[tuple[delivery.Claimed, Result | None]]) -> None:
+        """The outcomes in one transaction; if that fails, one by one, so one bad row does
+        not leave the others' sends unrecorded (and sent again when their leases end)."""
+        try:
+            async with transaction(self._sessions) as session:
+                for claimed, result in outcomes:
+                    await self._record(session, claimed, result)
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - each outcome again on its own
+            log.warning(
+                "delivery: %d outcomes failed together (%s); one by one", len(outcomes), exc
+            )
+        for claimed, result in outcomes:
+            try:
+                async with transaction(self._sessions) as session:
+                    await self._record(session, claimed, result)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - left to its lease, like a worker that died
+                log.exception("notification %s: outcome not recorded", claimed.id)
 
     async def _send(self, channel: Channel, claimed: delivery.Claimed) -> Result:
         # The lease bounds a send whatever the channel does; past it another worker may send.
@@ -121,8 +166,8 @@ class DeliveryWorker:
 
         async def lane(channel: str) -> int:
             done = 0
-            while await self.deliver_next(channel):
-                done += 1
+            while claimed := await self.deliver_next(channel):
+                done += claimed
             return done
 
         return sum(await asyncio.gather(*(lane(c) for c in self._channels)))
@@ -136,7 +181,7 @@ class DeliveryWorker:
                 raise
             except Exception as exc:  # noqa: BLE001 - the database may be briefly away
                 log.warning("delivery %s: %s", channel, exc)
-                sent = False
+                sent = 0
             if not sent:
                 try:
                     await asyncio.wait_for(wake.wait(), timeout=self._poll)

@@ -8,6 +8,8 @@ from notify.notification.models import DeliveryStatus
 
 class InAppChannel:
     name = "in_app"
+    # Its send only answers for our own row, so a lane may claim this many at once (worker.py).
+    batch = 50
 
     async def send(self, message: Message) -> Result:
         if not message.address.strip():
