@@ -40,8 +40,8 @@ from notify.config import NotifySettings
 from notify.main import build, subscription_consumer
 from notify.notification.delivery import RetryPolicy
 from notify.subscription import delivery, service
-from notify.subscription.handlers import handle_case_status
-from notify.subscription.models import DeliveryState, SubscriptionDelivery
+from notify.subscription.handlers import handle_case_status, handle_case_statuses
+from notify.subscription.models import DeliveryState, StatusEvent, SubscriptionDelivery
 from notify.subscription.schemas import SubscriptionIn
 from notify.subscription.worker import SubscriptionWorker
 from tests.notify.notifykit import FakeClock, Sessions, count, free_port
@@ -320,6 +320,34 @@ async def test_who_may_subscribe(api, receiver):
 
 
 # -- delivering --------------------------------------------------------------------------------
+
+
+async def test_a_batch_logs_each_event_once_in_order_owed_to_what_it_matches(
+    api, sessions, receiver
+):
+    await subscribe(api, token([COUNTY]), receiver.url, [VILLAGE], statuses=["accepted"])
+    before = status_changed(n=1)
+    await consume(sessions, before)
+    batch = [status_changed(n=2), status_changed(place=OTHER_VILLAGE, n=3), status_changed(n=4)]
+    events = [
+        Event(
+            subject=case_status_subject("village", c.origin_place_code),
+            event_id=c.event_id,
+            data=c.SerializeToString(),
+            headers={},
+        )
+        for c in [*batch, batch[0], before]  # one again, one logged before
+    ]
+    async with transaction(sessions) as session:
+        await handle_case_statuses(session, events)
+
+    async with sessions() as session:
+        logged = (
+            await session.execute(select(StatusEvent.event_id).order_by(StatusEvent.seq))
+        ).scalars()
+        assert list(logged) == [before.event_id, *(c.event_id for c in batch)]
+    owed = await deliveries(sessions)
+    assert [d.event_seq for d in owed] == [1, 2, 4]  # not the other village's
 
 
 async def test_a_matching_event_arrives_signed_and_verifiable_a_non_matching_one_does_not(

@@ -99,7 +99,8 @@ def subscription_consumer(
     *,
     after_commit: Callable[[], None] | None = None,
 ) -> DurableConsumer:
-    """The `notify-subscriptions` durable consumer: the event log and subscribers' deliveries."""
+    """The `notify-subscriptions` durable consumer: the event log and subscribers' deliveries,
+    what one fetch brings in one transaction."""
     return DurableConsumer(
         link,
         sessions,
@@ -107,6 +108,7 @@ def subscription_consumer(
         stream="GOVNET_CASES",
         subjects=STATUS_SUBJECTS,
         handler=subscription_handlers.handle_case_status,
+        batch_handler=subscription_handlers.handle_case_statuses,
         max_deliver=settings.consumer_max_deliver,
         after_commit=after_commit,
         on_dead_letter=dead_letter_service.store,

@@ -303,25 +303,42 @@ async def delete_subscription(*, session: AsyncSession, client: str, subscriptio
 
 async def record_event(*, session: AsyncSession, event: ThinEvent) -> list[SubscriptionDelivery]:
     """Log the event and owe it to every live subscription it matches (idempotent by id)."""
+    return await record_events(session=session, events=[event])
+
+
+async def record_events(
+    *, session: AsyncSession, events: Sequence[ThinEvent]
+) -> list[SubscriptionDelivery]:
+    """`record_event` for a batch, in its order, under one lock of the log: each event id
+    logged once (a repeat in the batch or one logged before adds nothing)."""
     await _lock_log(session)
-    if await session.scalar(select(StatusEvent.seq).where(StatusEvent.event_id == event.event_id)):
+    ids = list(dict.fromkeys(e.event_id for e in events))
+    known = set(
+        await session.scalars(select(StatusEvent.event_id).where(StatusEvent.event_id.in_(ids)))
+    )
+    logged: list[StatusEvent] = []
+    for event in events:
+        if event.event_id not in known:
+            known.add(event.event_id)
+            logged.append(StatusEvent(**asdict(event)))
+    if not logged:
         return []
-    logged = StatusEvent(**asdict(event))
-    session.add(logged)
+    session.add_all(logged)
     await session.flush()  # written first: on SQLite that takes the write lock before reading
     subscriptions = (
         await session.scalars(select(Subscription).where(Subscription.deleted_at.is_(None)))
     ).all()
     owed = [
-        SubscriptionDelivery(subscription_id=s.id, event_seq=logged.seq, next_attempt_at=utcnow())
+        SubscriptionDelivery(subscription_id=s.id, event_seq=e.seq, next_attempt_at=utcnow())
+        for e in logged
         for s in subscriptions
-        if matches(s, logged)
+        if matches(s, e)
     ]
     session.add_all(owed)
     await session.flush()
     if owed:
         mark_work(session)  # the subscription worker posts them once this commits
-        log.info("event %s owed to %d subscription(s)", event.event_id, len(owed))
+        log.info("%d event(s) owed to %d subscription(s)", len(logged), len(owed))
     return owed
 
 
