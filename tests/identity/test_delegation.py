@@ -268,3 +268,135 @@ async def test_staff_administration_is_for_administrators_and_validated(world):
             roles=["town_window"],
         )
     assert (moved.tier, moved.place_code, moved.roles) == ("town", "341102101000", ["town_window"])
+
+
+# -- the department's lists, reactivation (issue 8) ------------------------------------------
+
+
+async def test_a_department_lists_its_delegations_newest_first_a_page_at_a_time(world):
+    sessions, p = world
+    first = await _grant(sessions, p["head"], p["rep"], items=["LY-0001"])
+    second = await _grant(sessions, p["head"], p["deputy"])
+    third = await _grant(sessions, ADMIN, p["rep"], items=["LY-0002"])
+    async with transaction(sessions) as s:
+        await delegation.revoke(s, actor=p["head"], delegation_id=second.id, reason="moved on")
+    async with transaction(sessions) as s:
+        page, more = await delegation.list_delegations(
+            s, actor=p["head"], department_code="forestry", limit=2
+        )
+        assert [d.id for d in page] == [third.id, second.id] and more
+        assert page[1].revoked_at is not None and page[1].revoked_reason == "moved on"
+        rest, more = await delegation.list_delegations(
+            s, actor=ADMIN, department_code="forestry", after=page[-1].id, limit=2
+        )
+        assert [d.id for d in rest] == [first.id] and not more
+        with pytest.raises(PermissionDenied):  # another department's head sees nothing
+            await delegation.list_delegations(s, actor=p["water.head"], department_code="forestry")
+        with pytest.raises(InvalidArgument) as bad:
+            await delegation.list_delegations(
+                s, actor=ADMIN, department_code="water", after=first.id
+            )
+        assert bad.value.field == "page_token"
+
+
+async def test_a_department_lists_its_substitutions_ended_ones_too(world):
+    sessions, p = world
+    async with transaction(sessions) as s:
+        named = await delegation.name_substitute(
+            s,
+            actor=p["head"],
+            holder_id=p["rep"].subject,
+            substitute_id=p["deputy"].subject,
+            department_code="forestry",
+            valid_from=utcnow(),
+            valid_until=utcnow() + timedelta(days=3),
+        )
+    async with transaction(sessions) as s:
+        await delegation.end_substitution(s, actor=ADMIN, substitution_id=named.id)
+    async with transaction(sessions) as s:
+        rows, more = await delegation.list_substitutions(
+            s, actor=p["head"], department_code="forestry"
+        )
+        assert [(r.id, r.holder_id, r.ended_at is not None) for r in rows] == [
+            (named.id, p["rep"].subject, True)
+        ] and not more
+        with pytest.raises(PermissionDenied):
+            await delegation.list_substitutions(s, actor=p["rep"], department_code="forestry")
+
+
+async def test_a_reactivated_account_holds_nothing_from_before_its_suspension(world):
+    sessions, p = world
+    old = await _grant(sessions, p["head"], p["rep"])
+    async with transaction(sessions) as s:
+        substitution = await delegation.name_substitute(
+            s,
+            actor=p["head"],
+            holder_id=p["rep"].subject,
+            substitute_id=p["deputy"].subject,
+            department_code="forestry",
+            valid_from=utcnow() - timedelta(minutes=1),
+            valid_until=utcnow() + timedelta(hours=8),
+        )
+        await staff_service.suspend_staff(s, actor=ADMIN, staff_id=p["rep"].subject, reason="x")
+    # While the holder is suspended, the substitute gets no credential in their name.
+    refused = await _exchange(sessions, p["deputy"], on_behalf_of=p["rep"].subject)
+    assert isinstance(refused, Refused) and "suspended" in refused.error.message
+    async with transaction(sessions) as s:
+        with pytest.raises(PermissionDenied):
+            await staff_service.reactivate_staff(
+                s, actor=p["head"], staff_id=p["rep"].subject, reason="back"
+            )
+    async with transaction(sessions) as s:
+        back = await staff_service.reactivate_staff(
+            s, actor=ADMIN, staff_id=p["rep"].subject, reason="cleared"
+        )
+        assert back.active
+    async with sessions() as s:
+        assert await delegation.check(s, delegation_id=old.id, substitution_id="") == (
+            False,
+            "delegation revoked",
+        )
+        pushed = [
+            events_pb2.GrantRevoked.FromString(m.payload)
+            for m in (
+                await s.scalars(
+                    select(OutboxMessage).where(OutboxMessage.subject == GRANT_REVOKED_SUBJECT)
+                )
+            ).all()
+        ]
+        actions = [e.action for e in (await s.scalars(select(audit.AuditEntry))).all()]
+    assert {e.delegation_id for e in pushed} >= {old.id}
+    assert {e.substitution_id for e in pushed} >= {substitution.id}
+    assert "staff.reactivated" in actions
+    assert isinstance(await _exchange(sessions, p["rep"]), Refused)
+    # The department grants anew, and the credential comes.
+    await _grant(sessions, p["head"], p["rep"])
+    assert not isinstance(await _exchange(sessions, p["rep"]), Refused)
+
+
+async def test_a_reset_password_signs_in_the_old_one_no_more_and_lifts_the_lockout(world):
+    sessions, p = world
+    for _ in range(staff_service.MAX_FAILED_SIGN_INS):
+        async with transaction(sessions) as s:
+            await staff_service.sign_in(
+                session=s, signer=SIGNER, username="rep", password="wrong", ttl_s=60
+            )
+    async with transaction(sessions) as s:
+        with pytest.raises(PermissionDenied):
+            await staff_service.reset_password(s, actor=p["head"], staff_id=p["rep"].subject)
+    async with transaction(sessions) as s:
+        _, new = await staff_service.reset_password(s, actor=ADMIN, staff_id=p["rep"].subject)
+    assert len(new) >= 20
+    async with transaction(sessions) as s:
+        old = await staff_service.sign_in(
+            session=s, signer=SIGNER, username="rep", password=PASSWORD, ttl_s=60
+        )
+    assert isinstance(old, Refused)
+    async with transaction(sessions) as s:
+        ok = await staff_service.sign_in(
+            session=s, signer=SIGNER, username="rep", password=new, ttl_s=60
+        )
+        entries = (await s.scalars(select(audit.AuditEntry))).all()
+    assert not isinstance(ok, Refused)
+    assert "staff.password_reset" in [e.action for e in entries]
+    assert all(new not in str(e.data) for e in entries)

@@ -5,6 +5,8 @@ returned once; refusals that name their field in both languages."""
 from __future__ import annotations
 
 import functools
+import logging
+from datetime import UTC, datetime, timedelta
 
 import grpc
 import pytest
@@ -245,3 +247,123 @@ async def test_an_unknown_account_is_not_found(identity):
             identity_pb2.GetStaffRequest(staff_id="no-such-id"), **identity.as_(ADMIN)
         )
     assert err.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+async def test_list_staff_filters_by_department(identity):
+    found = await identity.stub.ListStaff(
+        identity_pb2.ListStaffRequest(department_code="forestry"), **identity.as_(ADMIN)
+    )
+    assert [a.username for a in found.staff] == ["d.rep", "e.admin"]
+
+
+async def test_a_suspended_account_is_reactivated_and_its_password_reset_once(identity, caplog):
+    caplog.set_level(logging.DEBUG)
+    rep = (
+        await identity.stub.ListStaff(
+            identity_pb2.ListStaffRequest(role="chief_representative"), **identity.as_(ADMIN)
+        )
+    ).staff[0]
+    await identity.stub.SuspendStaff(
+        identity_pb2.SuspendStaffRequest(staff_id=rep.id, reason="audit"), **identity.as_(ADMIN)
+    )
+    for call in (
+        identity.stub.ReactivateStaff(
+            identity_pb2.ReactivateStaffRequest(staff_id=rep.id), **identity.as_(SUPERVISOR)
+        ),
+        identity.stub.ResetStaffPassword(
+            identity_pb2.ResetStaffPasswordRequest(staff_id=rep.id), **identity.as_(SUPERVISOR)
+        ),
+    ):
+        with pytest.raises(grpc.aio.AioRpcError) as err:
+            await call
+        assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    back = await identity.stub.ReactivateStaff(
+        identity_pb2.ReactivateStaffRequest(staff_id=rep.id, reason="cleared"),
+        **identity.as_(ADMIN),
+    )
+    assert back.staff.active
+    reset = await identity.stub.ResetStaffPassword(
+        identity_pb2.ResetStaffPasswordRequest(staff_id=rep.id), **identity.as_(ADMIN)
+    )
+    assert reset.staff.id == rep.id and len(reset.new_password) >= 20
+    assert reset.new_password not in caplog.text
+    signed_in = await identity.stub.SignIn(
+        identity_pb2.SignInRequest(username="d.rep", password=reset.new_password), timeout=10.0
+    )
+    assert signed_in.staff_id == rep.id
+    with pytest.raises(grpc.aio.AioRpcError) as old:
+        await identity.stub.SignIn(
+            identity_pb2.SignInRequest(username="d.rep", password=PASSWORD), timeout=10.0
+        )
+    assert old.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    with pytest.raises(grpc.aio.AioRpcError) as unknown:
+        await identity.stub.ResetStaffPassword(
+            identity_pb2.ResetStaffPasswordRequest(staff_id="no-such-id"), **identity.as_(ADMIN)
+        )
+    assert unknown.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+async def test_list_delegations_and_substitutions_page_over_grpc(identity):
+    rep = (
+        await identity.stub.ListStaff(
+            identity_pb2.ListStaffRequest(role="chief_representative"), **identity.as_(ADMIN)
+        )
+    ).staff[0]
+    now = datetime.now(UTC)
+    granted = []
+    for items in (["LY-0001"], ["LY-0002"], ["LY-0003"]):
+        request = identity_pb2.GrantDelegationRequest(
+            department_code="forestry", representative_id=rep.id, item_codes=items
+        )
+        request.valid_until.FromDatetime(now + timedelta(days=30))
+        granted.append(
+            (await identity.stub.GrantDelegation(request, **identity.as_(ADMIN))).delegation.id
+        )
+    await identity.stub.RevokeDelegation(
+        identity_pb2.RevokeDelegationRequest(delegation_id=granted[0], reason="wrong item"),
+        **identity.as_(ADMIN),
+    )
+    seen, token = [], ""
+    while True:
+        page = await identity.stub.ListDelegations(
+            identity_pb2.ListDelegationsRequest(
+                department_code="forestry", page_size=2, page_token=token
+            ),
+            **identity.as_(ADMIN),
+        )
+        seen += list(page.delegations)
+        token = page.next_page_token
+        if not token:
+            break
+    assert [d.id for d in seen] == granted[::-1]
+    assert seen[-1].HasField("revoked_at") and seen[-1].revoked_reason == "wrong item"
+    assert not seen[0].HasField("revoked_at") and seen[0].granted_by == "admin"
+    empty = await identity.stub.ListSubstitutions(
+        identity_pb2.ListSubstitutionsRequest(department_code="forestry"), **identity.as_(ADMIN)
+    )
+    assert list(empty.substitutions) == [] and empty.next_page_token == ""
+    for call, code in (
+        (
+            identity.stub.ListDelegations(
+                identity_pb2.ListDelegationsRequest(department_code="forestry"),
+                **identity.as_(SUPERVISOR),
+            ),
+            grpc.StatusCode.PERMISSION_DENIED,
+        ),
+        (
+            identity.stub.ListDelegations(
+                identity_pb2.ListDelegationsRequest(department_code=""), **identity.as_(ADMIN)
+            ),
+            grpc.StatusCode.INVALID_ARGUMENT,
+        ),
+        (
+            identity.stub.ListSubstitutions(
+                identity_pb2.ListSubstitutionsRequest(department_code="forestry", page_size=201),
+                **identity.as_(ADMIN),
+            ),
+            grpc.StatusCode.INVALID_ARGUMENT,
+        ),
+    ):
+        with pytest.raises(grpc.aio.AioRpcError) as err:
+            await call
+        assert err.value.code() == code

@@ -91,6 +91,7 @@ class ApprovalCredential:
     expires_at: int
     delegation_id: str = ""
     substitution_id: str = ""
+    issued_at: int = 0  # `iat`: a suspension withdraws the credentials issued before it
 
     def covers(self, item_code: str) -> bool:
         return self.all_items or item_code in self.item_codes
@@ -195,6 +196,7 @@ class TokenVerifier:
             expires_at=int(claims["exp"]),
             delegation_id=claims.get("delegation", ""),
             substitution_id=claims.get("substitution", ""),
+            issued_at=int(claims.get("iat", 0)),
         )
 
 

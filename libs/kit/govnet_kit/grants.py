@@ -41,7 +41,10 @@ class RevokedGrants:
     def __init__(self) -> None:
         self.delegations: set[str] = set()
         self.substitutions: set[str] = set()
-        self.staff: set[str] = set()
+        # Staff id -> when the account was last suspended (epoch seconds, identity's clock):
+        # the credentials issued until then are withdrawn; an account identity has reactivated
+        # since gets new ones, which pass.
+        self.staff: dict[str, int] = {}
 
     def apply(self, event: events_pb2.GrantRevoked) -> None:
         if event.delegation_id:
@@ -49,7 +52,8 @@ class RevokedGrants:
         if event.substitution_id:
             self.substitutions.add(event.substitution_id)
         if event.staff_id:
-            self.staff.add(event.staff_id)
+            at = event.revoked_at.seconds if event.HasField("revoked_at") else 2**62
+            self.staff[event.staff_id] = max(at, self.staff.get(event.staff_id, 0))
 
     def check(self, credential: ApprovalCredential) -> None:
         if credential.delegation_id in self.delegations:
@@ -60,7 +64,8 @@ class RevokedGrants:
             raise PermissionDenied(
                 "the substitution behind this credential has ended", message_zh="同岗替代已结束"
             )
-        if {credential.actor_staff_id, credential.on_behalf_of} & self.staff:
+        people = (credential.actor_staff_id, credential.on_behalf_of)
+        if any(credential.issued_at <= self.staff.get(p, -1) for p in people if p):
             raise PermissionDenied(
                 "the account behind this credential is suspended", message_zh="账号已被停用"
             )

@@ -5,8 +5,9 @@ goes into the audit chain."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from govnet.events.v1 import events_pb2
@@ -21,6 +22,7 @@ from identity.staff.models import Delegation, Staff, Substitution
 from identity.tokens import IssuedToken, Refused, Signer
 
 TIERS = {"village", "town", "city"}
+PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
 
 
 def may_manage(actor: Principal, department_code: str) -> bool:
@@ -33,8 +35,21 @@ def may_manage(actor: Principal, department_code: str) -> bool:
 async def _active_staff(session: AsyncSession, staff_id: str, field: str) -> Staff:
     staff = await session.get(Staff, staff_id)
     if staff is None or not staff.active:
-        raise InvalidArgument(f"no active staff account {staff_id}", field=field)
+        raise InvalidArgument(
+            f"no active staff account {staff_id}",
+            message_zh="没有这个在岗的工作人员账号",
+            field=field,
+        )
     return staff
+
+
+def _check_period(valid_from: datetime, valid_until: datetime) -> None:
+    if valid_until <= valid_from:
+        raise InvalidArgument(
+            "valid_until must be after valid_from",
+            message_zh="截止时间须晚于起始时间",
+            field="valid_until",
+        )
 
 
 def publish_revoked(session: AsyncSession, **ids: str) -> None:
@@ -60,24 +75,31 @@ async def grant(
     valid_until: datetime,
 ) -> Delegation:
     if not department_code:
-        raise InvalidArgument("department_code is required", field="department_code")
+        raise InvalidArgument(
+            "department_code is required", message_zh="请选择部门", field="department_code"
+        )
     if not may_manage(actor, department_code):
         raise PermissionDenied(
             "only the department's head or an administrator grants delegations",
             message_zh="仅部门负责人或管理员可授权",
         )
     if tier not in TIERS:
-        raise InvalidArgument("tier must be village, town or city", field="tier")
+        raise InvalidArgument(
+            "tier must be village, town or city", message_zh="层级须为村、乡镇或市", field="tier"
+        )
     if not all_items and not item_codes:
         raise InvalidArgument(
-            "name the items, or grant all the department's items", field="item_codes"
+            "name the items, or grant all the department's items",
+            message_zh="请选择授权事项，或授权本部门全部事项",
+            field="item_codes",
         )
-    if valid_until <= valid_from:
-        raise InvalidArgument("valid_until must be after valid_from", field="valid_until")
+    _check_period(valid_from, valid_until)
     representative = await _active_staff(session, representative_id, "representative_id")
     if representative.department_code != department_code:
         raise InvalidArgument(
-            "the representative belongs to another department", field="representative_id"
+            "the representative belongs to another department",
+            message_zh="该首席代表不属于本部门",
+            field="representative_id",
         )
     delegation = Delegation(
         department_code=department_code,
@@ -112,7 +134,9 @@ async def revoke(
 ) -> Delegation:
     delegation = await session.get(Delegation, delegation_id)
     if delegation is None:
-        raise NotFound(f"no delegation {delegation_id}", field="delegation_id")
+        raise NotFound(
+            f"no delegation {delegation_id}", message_zh="没有这项授权", field="delegation_id"
+        )
     if not may_manage(actor, delegation.department_code):
         raise PermissionDenied(
             "only the department's head or an administrator revokes delegations",
@@ -147,9 +171,12 @@ async def name_substitute(
             "the holder or the department names a substitute", message_zh="仅本人或部门可指定替代人"
         )
     if holder_id == substitute_id:
-        raise InvalidArgument("a holder cannot substitute for themselves", field="substitute_id")
-    if valid_until <= valid_from:
-        raise InvalidArgument("valid_until must be after valid_from", field="valid_until")
+        raise InvalidArgument(
+            "a holder cannot substitute for themselves",
+            message_zh="替代人不能是岗位人本人",
+            field="substitute_id",
+        )
+    _check_period(valid_from, valid_until)
     holder = await _active_staff(session, holder_id, "holder_id")
     substitute = await _active_staff(session, substitute_id, "substitute_id")
     if (
@@ -157,7 +184,9 @@ async def name_substitute(
         or substitute.department_code != department_code
     ):
         raise InvalidArgument(
-            "holder and substitute must both be posts of the department", field="department_code"
+            "holder and substitute must both be posts of the department",
+            message_zh="岗位人和替代人须同属本部门",
+            field="department_code",
         )
     substitution = Substitution(
         holder_id=holder_id,
@@ -184,7 +213,11 @@ async def end_substitution(
 ) -> Substitution:
     substitution = await session.get(Substitution, substitution_id)
     if substitution is None:
-        raise NotFound(f"no substitution {substitution_id}", field="substitution_id")
+        raise NotFound(
+            f"no substitution {substitution_id}",
+            message_zh="没有这项同岗替代",
+            field="substitution_id",
+        )
     if actor.subject != substitution.holder_id and not may_manage(
         actor, substitution.department_code
     ):
@@ -201,6 +234,125 @@ async def end_substitution(
             subject_ref=f"substitution:{substitution.id}",
         )
     return substitution
+
+
+# -- the department's lists, and what a reactivated account no longer holds -------------------
+
+
+async def _page(
+    session: AsyncSession,
+    model: type[Delegation] | type[Substitution],
+    *,
+    department_code: str,
+    after: str,
+    limit: int,
+) -> tuple[list[Any], bool]:
+    """Newest first (keyset on creation time, then id); `after` is the last id of the page
+    before, whose own creation time is read back so the comparison is the database's."""
+    query = (
+        select(model)
+        .where(model.department_code == department_code)
+        .order_by(model.created_at.desc(), model.id.desc())
+        .limit(limit + 1)
+    )
+    if after:
+        last = await session.get(model, after)
+        if last is None or last.department_code != department_code:
+            raise InvalidArgument(
+                "page_token is not one this service gave",
+                message_zh="分页标记无效",
+                field="page_token",
+            )
+        query = query.where(
+            or_(
+                model.created_at < last.created_at,
+                and_(model.created_at == last.created_at, model.id < last.id),
+            )
+        )
+    rows = list((await session.scalars(query)).all())
+    return rows[:limit], len(rows) > limit
+
+
+def _may_list(actor: Principal, department_code: str) -> None:
+    if not department_code:
+        raise InvalidArgument(
+            "department_code is required", message_zh="请选择部门", field="department_code"
+        )
+    if not may_manage(actor, department_code):
+        raise PermissionDenied(
+            "only the department's head or an administrator sees its delegations",
+            message_zh="仅部门负责人或管理员可查看本部门授权",
+        )
+
+
+async def list_delegations(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    department_code: str,
+    after: str = "",
+    limit: int = PAGE_SIZE,
+) -> tuple[list[Delegation], bool]:
+    """The department's delegations, revoked and expired ones too, and whether more follow."""
+    _may_list(actor, department_code)
+    return await _page(
+        session, Delegation, department_code=department_code, after=after, limit=limit
+    )
+
+
+async def list_substitutions(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    department_code: str,
+    after: str = "",
+    limit: int = PAGE_SIZE,
+) -> tuple[list[Substitution], bool]:
+    _may_list(actor, department_code)
+    return await _page(
+        session, Substitution, department_code=department_code, after=after, limit=limit
+    )
+
+
+async def withdraw_held(session: AsyncSession, *, actor: Principal, staff_id: str) -> None:
+    """When a suspended account is reactivated: the delegations it still held and the
+    substitutions it was part of are revoked now and pushed, so nothing granted before the
+    suspension comes back by itself; the department grants anew (least privilege)."""
+    now, reason = utcnow(), "withdrawn when the account was suspended"
+    delegations = await session.scalars(
+        select(Delegation).where(
+            Delegation.representative_id == staff_id,
+            Delegation.revoked_at.is_(None),
+            Delegation.valid_until > now,
+        )
+    )
+    for delegation in delegations.all():
+        delegation.revoked_at, delegation.revoked_reason = now, reason
+        publish_revoked(session, delegation_id=delegation.id, reason=reason)
+        await audit.append(
+            session,
+            actor=f"staff:{actor.subject}",
+            action="delegation.revoked",
+            subject_ref=f"delegation:{delegation.id}",
+            data={"reason": reason},
+        )
+    substitutions = await session.scalars(
+        select(Substitution).where(
+            or_(Substitution.holder_id == staff_id, Substitution.substitute_id == staff_id),
+            Substitution.ended_at.is_(None),
+            Substitution.valid_until > now,
+        )
+    )
+    for substitution in substitutions.all():
+        substitution.ended_at = now
+        publish_revoked(session, substitution_id=substitution.id, reason=reason)
+        await audit.append(
+            session,
+            actor=f"staff:{actor.subject}",
+            action="substitution.ended",
+            subject_ref=f"substitution:{substitution.id}",
+            data={"reason": reason},
+        )
 
 
 async def active_delegation(
@@ -282,6 +434,17 @@ async def exchange(
                 actor,
                 "no current substitution for that post holder",
                 "没有有效的同岗替代",
+                facts,
+            )
+        post_holder = await session.get(Staff, on_behalf_of)
+        if post_holder is None or not post_holder.active:
+            # Services refuse credentials issued before a suspension only (by `iat`), so a
+            # substitute must not obtain one for a suspended holder here.
+            return await _refuse(
+                session,
+                actor,
+                "the post holder's account is suspended",
+                "岗位人账号已被停用",
                 facts,
             )
         holder = on_behalf_of

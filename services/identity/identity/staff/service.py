@@ -18,6 +18,7 @@ from govnet_kit.auth import Principal
 from govnet_kit.db import utcnow
 from govnet_kit.errors import Conflict, InvalidArgument, NotFound, PermissionDenied, Unauthenticated
 from govnet_kit.worktime import SHANGHAI
+from identity.delegation import service as delegation_service
 from identity.delegation.service import publish_revoked
 from identity.staff.models import IntegrationClient, Staff
 from identity.tokens import IssuedToken, Refused, Signer
@@ -337,6 +338,7 @@ async def list_staff(
     place_code: str = "",
     role: str = "",
     tier: str = "",
+    department_code: str = "",
     after: str = "",
     limit: int = PAGE_SIZE,
 ) -> tuple[list[Staff], bool]:
@@ -350,6 +352,8 @@ async def list_staff(
     if tier:
         _check_tier(tier)
         query = query.where(Staff.tier == tier)
+    if department_code:
+        query = query.where(Staff.department_code == department_code)
     if role:
         _check_roles([role], field="role")
         # Roles are a JSON list; its text holds each role in quotes, on SQLite and PostgreSQL.
@@ -416,3 +420,43 @@ async def rescope_staff(
         },
     )
     return staff
+
+
+async def reactivate_staff(
+    session: AsyncSession, *, actor: Principal, staff_id: str, reason: str
+) -> Staff:
+    """The account signs in again (the lockout lifted too); what it held before the suspension
+    stays withdrawn (`delegation.service.withdraw_held`)."""
+    _require_admin(actor)
+    staff = await _get(session, staff_id)
+    if not staff.active:
+        staff.active = True
+        staff.failed_sign_ins, staff.locked_until = 0, None
+        await delegation_service.withdraw_held(session, actor=actor, staff_id=staff.id)
+        await audit.append(
+            session,
+            actor=f"staff:{actor.subject}",
+            action="staff.reactivated",
+            subject_ref=f"staff:{staff.id}",
+            data={"reason": reason[:500]},
+        )
+    return staff
+
+
+async def reset_password(
+    session: AsyncSession, *, actor: Principal, staff_id: str
+) -> tuple[Staff, str]:
+    """A new password chosen by identity, returned this once (never logged, never audited),
+    kept as a hash; the lockout is lifted, since the holder may have locked it forgetting."""
+    _require_admin(actor)
+    staff = await _get(session, staff_id)
+    password = initial_password()
+    staff.password_hash = hash_password(password)
+    staff.failed_sign_ins, staff.locked_until = 0, None
+    await audit.append(
+        session,
+        actor=f"staff:{actor.subject}",
+        action="staff.password_reset",
+        subject_ref=f"staff:{staff.id}",
+    )
+    return staff, password

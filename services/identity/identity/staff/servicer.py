@@ -19,7 +19,7 @@ from identity.applicant.flows import CodeSender
 from identity.config import IdentitySettings
 from identity.delegation import service as delegation_service
 from identity.staff import service
-from identity.staff.models import Delegation, Staff
+from identity.staff.models import Delegation, Staff, Substitution
 from identity.tokens import Refused, Signer
 
 PUBLIC_METHODS = frozenset(
@@ -43,9 +43,9 @@ def _period(request, field_from: str, field_until: str) -> tuple[datetime, datet
     return start, from_ts(getattr(request, field_until))
 
 
-def _page_token(username: str) -> str:
-    """Opaque to callers: the last user name of the page, base64url."""
-    return base64.urlsafe_b64encode(username.encode()).decode().rstrip("=")
+def _page_token(last: str) -> str:
+    """Opaque to callers: the last user name (or id) of the page, base64url."""
+    return base64.urlsafe_b64encode(last.encode()).decode().rstrip("=")
 
 
 def _after(token: str) -> str:
@@ -85,7 +85,38 @@ def _delegation_out(d: Delegation) -> identity_pb2.Delegation:
         tier=d.tier,
         valid_from=ts(d.valid_from),
         valid_until=ts(d.valid_until),
+        revoked_at=_when(d.revoked_at),
+        revoked_reason=d.revoked_reason,
+        granted_by=d.granted_by,
     )
+
+
+def _when(value: datetime | None) -> Timestamp | None:
+    return ts(value) if value is not None else None
+
+
+def _substitution_out(s: Substitution) -> identity_pb2.Substitution:
+    return identity_pb2.Substitution(
+        id=s.id,
+        holder_id=s.holder_id,
+        substitute_id=s.substitute_id,
+        department_code=s.department_code,
+        valid_from=ts(s.valid_from),
+        valid_until=ts(s.valid_until),
+        ended_at=_when(s.ended_at),
+        named_by=s.named_by,
+    )
+
+
+def _page_size(requested: int, largest: int, default: int) -> int:
+    size = requested or default
+    if not 0 < size <= largest:
+        raise InvalidArgument(
+            f"page_size must be 1 to {largest}",
+            message_zh=f"每页条数须为1至{largest}",
+            field="page_size",
+        )
+    return size
 
 
 class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
@@ -280,13 +311,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         return identity_pb2.RescopeStaffResponse(staff=out)
 
     async def ListStaff(self, request, context):  # type: ignore[no-untyped-def]
-        size = request.page_size or service.PAGE_SIZE
-        if not 0 < size <= service.MAX_PAGE_SIZE:
-            raise InvalidArgument(
-                f"page_size must be 1 to {service.MAX_PAGE_SIZE}",
-                message_zh=f"每页条数须为1至{service.MAX_PAGE_SIZE}",
-                field="page_size",
-            )
+        size = _page_size(request.page_size, service.MAX_PAGE_SIZE, service.PAGE_SIZE)
         async with transaction(self._rt.sessions) as session:
             rows, more = await service.list_staff(
                 session,
@@ -294,6 +319,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
                 place_code=request.place_code,
                 role=request.role,
                 tier=request.tier,
+                department_code=request.department_code,
                 after=_after(request.page_token),
                 limit=size,
             )
@@ -309,6 +335,57 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             )
             out = _staff_out(staff)
         return identity_pb2.GetStaffResponse(staff=out)
+
+    async def ReactivateStaff(self, request, context):  # type: ignore[no-untyped-def]
+        async with transaction(self._rt.sessions) as session:
+            staff = await service.reactivate_staff(
+                session, actor=current_principal(), staff_id=request.staff_id, reason=request.reason
+            )
+            out = _staff_out(staff)
+        self._rt.committed()  # the withdrawals it pushed
+        return identity_pb2.ReactivateStaffResponse(staff=out)
+
+    async def ResetStaffPassword(self, request, context):  # type: ignore[no-untyped-def]
+        async with transaction(self._rt.sessions) as session:
+            staff, password = await service.reset_password(
+                session, actor=current_principal(), staff_id=request.staff_id
+            )
+            out = _staff_out(staff)
+        return identity_pb2.ResetStaffPasswordResponse(staff=out, new_password=password)
+
+    async def ListDelegations(self, request, context):  # type: ignore[no-untyped-def]
+        size = _page_size(
+            request.page_size, delegation_service.MAX_PAGE_SIZE, delegation_service.PAGE_SIZE
+        )
+        async with transaction(self._rt.sessions) as session:
+            rows, more = await delegation_service.list_delegations(
+                session,
+                actor=current_principal(),
+                department_code=request.department_code,
+                after=_after(request.page_token),
+                limit=size,
+            )
+            out = [_delegation_out(d) for d in rows]
+        return identity_pb2.ListDelegationsResponse(
+            delegations=out, next_page_token=_page_token(out[-1].id) if more else ""
+        )
+
+    async def ListSubstitutions(self, request, context):  # type: ignore[no-untyped-def]
+        size = _page_size(
+            request.page_size, delegation_service.MAX_PAGE_SIZE, delegation_service.PAGE_SIZE
+        )
+        async with transaction(self._rt.sessions) as session:
+            rows, more = await delegation_service.list_substitutions(
+                session,
+                actor=current_principal(),
+                department_code=request.department_code,
+                after=_after(request.page_token),
+                limit=size,
+            )
+            out = [_substitution_out(x) for x in rows]
+        return identity_pb2.ListSubstitutionsResponse(
+            substitutions=out, next_page_token=_page_token(out[-1].id) if more else ""
+        )
 
     async def RegisterIntegrationClient(self, request, context):  # type: ignore[no-untyped-def]
         async with transaction(self._rt.sessions) as session:

@@ -76,7 +76,7 @@ class ExchangeDelegationResponse(_message.Message):
     def __init__(self, approval_credential: _Optional[str] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., item_codes: _Optional[_Iterable[str]] = ..., all_items: _Optional[bool] = ...) -> None: ...
 
 class Delegation(_message.Message):
-    __slots__ = ("id", "department_code", "representative_id", "item_codes", "all_items", "tier", "valid_from", "valid_until")
+    __slots__ = ("id", "department_code", "representative_id", "item_codes", "all_items", "tier", "valid_from", "valid_until", "revoked_at", "revoked_reason", "granted_by")
     ID_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
     REPRESENTATIVE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -85,6 +85,9 @@ class Delegation(_message.Message):
     TIER_FIELD_NUMBER: _ClassVar[int]
     VALID_FROM_FIELD_NUMBER: _ClassVar[int]
     VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    REVOKED_AT_FIELD_NUMBER: _ClassVar[int]
+    REVOKED_REASON_FIELD_NUMBER: _ClassVar[int]
+    GRANTED_BY_FIELD_NUMBER: _ClassVar[int]
     id: str
     department_code: str
     representative_id: str
@@ -93,7 +96,30 @@ class Delegation(_message.Message):
     tier: str
     valid_from: _timestamp_pb2.Timestamp
     valid_until: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., department_code: _Optional[str] = ..., representative_id: _Optional[str] = ..., item_codes: _Optional[_Iterable[str]] = ..., all_items: _Optional[bool] = ..., tier: _Optional[str] = ..., valid_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., valid_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    revoked_at: _timestamp_pb2.Timestamp
+    revoked_reason: str
+    granted_by: str
+    def __init__(self, id: _Optional[str] = ..., department_code: _Optional[str] = ..., representative_id: _Optional[str] = ..., item_codes: _Optional[_Iterable[str]] = ..., all_items: _Optional[bool] = ..., tier: _Optional[str] = ..., valid_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., valid_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., revoked_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., revoked_reason: _Optional[str] = ..., granted_by: _Optional[str] = ...) -> None: ...
+
+class Substitution(_message.Message):
+    __slots__ = ("id", "holder_id", "substitute_id", "department_code", "valid_from", "valid_until", "ended_at", "named_by")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    HOLDER_ID_FIELD_NUMBER: _ClassVar[int]
+    SUBSTITUTE_ID_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    VALID_FROM_FIELD_NUMBER: _ClassVar[int]
+    VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    ENDED_AT_FIELD_NUMBER: _ClassVar[int]
+    NAMED_BY_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    holder_id: str
+    substitute_id: str
+    department_code: str
+    valid_from: _timestamp_pb2.Timestamp
+    valid_until: _timestamp_pb2.Timestamp
+    ended_at: _timestamp_pb2.Timestamp
+    named_by: str
+    def __init__(self, id: _Optional[str] = ..., holder_id: _Optional[str] = ..., substitute_id: _Optional[str] = ..., department_code: _Optional[str] = ..., valid_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., valid_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., named_by: _Optional[str] = ...) -> None: ...
 
 class GrantDelegationRequest(_message.Message):
     __slots__ = ("department_code", "representative_id", "item_codes", "all_items", "tier", "valid_from", "valid_until")
@@ -264,18 +290,20 @@ class RescopeStaffResponse(_message.Message):
     def __init__(self, staff: _Optional[_Union[StaffAccount, _Mapping]] = ...) -> None: ...
 
 class ListStaffRequest(_message.Message):
-    __slots__ = ("page_size", "page_token", "place_code", "role", "tier")
+    __slots__ = ("page_size", "page_token", "place_code", "role", "tier", "department_code")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     PLACE_CODE_FIELD_NUMBER: _ClassVar[int]
     ROLE_FIELD_NUMBER: _ClassVar[int]
     TIER_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
     page_size: int
     page_token: str
     place_code: str
     role: str
     tier: str
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., place_code: _Optional[str] = ..., role: _Optional[str] = ..., tier: _Optional[str] = ...) -> None: ...
+    department_code: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., place_code: _Optional[str] = ..., role: _Optional[str] = ..., tier: _Optional[str] = ..., department_code: _Optional[str] = ...) -> None: ...
 
 class ListStaffResponse(_message.Message):
     __slots__ = ("staff", "next_page_token")
@@ -296,6 +324,70 @@ class GetStaffResponse(_message.Message):
     STAFF_FIELD_NUMBER: _ClassVar[int]
     staff: StaffAccount
     def __init__(self, staff: _Optional[_Union[StaffAccount, _Mapping]] = ...) -> None: ...
+
+class ReactivateStaffRequest(_message.Message):
+    __slots__ = ("staff_id", "reason")
+    STAFF_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    staff_id: str
+    reason: str
+    def __init__(self, staff_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ReactivateStaffResponse(_message.Message):
+    __slots__ = ("staff",)
+    STAFF_FIELD_NUMBER: _ClassVar[int]
+    staff: StaffAccount
+    def __init__(self, staff: _Optional[_Union[StaffAccount, _Mapping]] = ...) -> None: ...
+
+class ResetStaffPasswordRequest(_message.Message):
+    __slots__ = ("staff_id",)
+    STAFF_ID_FIELD_NUMBER: _ClassVar[int]
+    staff_id: str
+    def __init__(self, staff_id: _Optional[str] = ...) -> None: ...
+
+class ResetStaffPasswordResponse(_message.Message):
+    __slots__ = ("staff", "new_password")
+    STAFF_FIELD_NUMBER: _ClassVar[int]
+    NEW_PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    staff: StaffAccount
+    new_password: str
+    def __init__(self, staff: _Optional[_Union[StaffAccount, _Mapping]] = ..., new_password: _Optional[str] = ...) -> None: ...
+
+class ListDelegationsRequest(_message.Message):
+    __slots__ = ("department_code", "page_size", "page_token")
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    department_code: str
+    page_size: int
+    page_token: str
+    def __init__(self, department_code: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListDelegationsResponse(_message.Message):
+    __slots__ = ("delegations", "next_page_token")
+    DELEGATIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    delegations: _containers.RepeatedCompositeFieldContainer[Delegation]
+    next_page_token: str
+    def __init__(self, delegations: _Optional[_Iterable[_Union[Delegation, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class ListSubstitutionsRequest(_message.Message):
+    __slots__ = ("department_code", "page_size", "page_token")
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    department_code: str
+    page_size: int
+    page_token: str
+    def __init__(self, department_code: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListSubstitutionsResponse(_message.Message):
+    __slots__ = ("substitutions", "next_page_token")
+    SUBSTITUTIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    substitutions: _containers.RepeatedCompositeFieldContainer[Substitution]
+    next_page_token: str
+    def __init__(self, substitutions: _Optional[_Iterable[_Union[Substitution, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class RegisterIntegrationClientRequest(_message.Message):
     __slots__ = ("name", "methods", "places", "subjects", "sandbox")

@@ -101,6 +101,26 @@ class IdentityServiceStub:
                 request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.GetStaffRequest.SerializeToString,
                 response_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.GetStaffResponse.FromString,
                 _registered_method=True)
+        self.ReactivateStaff = channel.unary_unary(
+                '/govnet.identity.v1.IdentityService/ReactivateStaff',
+                request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ReactivateStaffRequest.SerializeToString,
+                response_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ReactivateStaffResponse.FromString,
+                _registered_method=True)
+        self.ResetStaffPassword = channel.unary_unary(
+                '/govnet.identity.v1.IdentityService/ResetStaffPassword',
+                request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ResetStaffPasswordRequest.SerializeToString,
+                response_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ResetStaffPasswordResponse.FromString,
+                _registered_method=True)
+        self.ListDelegations = channel.unary_unary(
+                '/govnet.identity.v1.IdentityService/ListDelegations',
+                request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ListDelegationsRequest.SerializeToString,
+                response_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ListDelegationsResponse.FromString,
+                _registered_method=True)
+        self.ListSubstitutions = channel.unary_unary(
+                '/govnet.identity.v1.IdentityService/ListSubstitutions',
+                request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ListSubstitutionsRequest.SerializeToString,
+                response_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ListSubstitutionsResponse.FromString,
+                _registered_method=True)
         self.RegisterIntegrationClient = channel.unary_unary(
                 '/govnet.identity.v1.IdentityService/RegisterIntegrationClient',
                 request_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.RegisterIntegrationClientRequest.SerializeToString,
@@ -211,6 +231,37 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReactivateStaff(self, request, context):
+        """Administrators reactivate a suspended account. Credentials from before the suspension stay
+        withdrawn: the delegations and substitutions it still held are revoked (pushed over NATS),
+        so its department grants anew.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResetStaffPassword(self, request, context):
+        """Administrators reset an account's password: identity generates a new one, returned once,
+        kept only as a hash; the sign-in lockout is lifted.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDelegations(self, request, context):
+        """A department's delegations (revoked and expired ones too) and its substitutions, newest
+        first, a page at a time: for an administrator or the department's head.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSubstitutions(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def RegisterIntegrationClient(self, request, context):
         """Administrators register another government system's client (A3); the secret is shown once.
         """
@@ -300,6 +351,26 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.GetStaff,
                     request_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.GetStaffRequest.FromString,
                     response_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.GetStaffResponse.SerializeToString,
+            ),
+            'ReactivateStaff': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReactivateStaff,
+                    request_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ReactivateStaffRequest.FromString,
+                    response_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ReactivateStaffResponse.SerializeToString,
+            ),
+            'ResetStaffPassword': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResetStaffPassword,
+                    request_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ResetStaffPasswordRequest.FromString,
+                    response_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ResetStaffPasswordResponse.SerializeToString,
+            ),
+            'ListDelegations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDelegations,
+                    request_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ListDelegationsRequest.FromString,
+                    response_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ListDelegationsResponse.SerializeToString,
+            ),
+            'ListSubstitutions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSubstitutions,
+                    request_deserializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ListSubstitutionsRequest.FromString,
+                    response_serializer=govnet_dot_identity_dot_v1_dot_identity__pb2.ListSubstitutionsResponse.SerializeToString,
             ),
             'RegisterIntegrationClient': grpc.unary_unary_rpc_method_handler(
                     servicer.RegisterIntegrationClient,
@@ -670,6 +741,114 @@ class IdentityService:
             '/govnet.identity.v1.IdentityService/GetStaff',
             govnet_dot_identity_dot_v1_dot_identity__pb2.GetStaffRequest.SerializeToString,
             govnet_dot_identity_dot_v1_dot_identity__pb2.GetStaffResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReactivateStaff(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.identity.v1.IdentityService/ReactivateStaff',
+            govnet_dot_identity_dot_v1_dot_identity__pb2.ReactivateStaffRequest.SerializeToString,
+            govnet_dot_identity_dot_v1_dot_identity__pb2.ReactivateStaffResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResetStaffPassword(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.identity.v1.IdentityService/ResetStaffPassword',
+            govnet_dot_identity_dot_v1_dot_identity__pb2.ResetStaffPasswordRequest.SerializeToString,
+            govnet_dot_identity_dot_v1_dot_identity__pb2.ResetStaffPasswordResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDelegations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.identity.v1.IdentityService/ListDelegations',
+            govnet_dot_identity_dot_v1_dot_identity__pb2.ListDelegationsRequest.SerializeToString,
+            govnet_dot_identity_dot_v1_dot_identity__pb2.ListDelegationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSubstitutions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/govnet.identity.v1.IdentityService/ListSubstitutions',
+            govnet_dot_identity_dot_v1_dot_identity__pb2.ListSubstitutionsRequest.SerializeToString,
+            govnet_dot_identity_dot_v1_dot_identity__pb2.ListSubstitutionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,52 @@
+"""The revocations every service follows (A1): a suspension withdraws the credentials issued
+until then; an account identity reactivates afterwards gets new ones that pass."""
+
+from __future__ import annotations
+
+import pytest
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from govnet.events.v1 import events_pb2
+from govnet_kit.auth import ApprovalCredential
+from govnet_kit.errors import PermissionDenied
+from govnet_kit.grants import RevokedGrants
+
+SUSPENDED_AT = 1_700_000_000
+
+
+def credential(issued_at: int, actor: str = "rep", on_behalf_of: str = "") -> ApprovalCredential:
+    return ApprovalCredential(
+        department_code="forestry",
+        actor_staff_id=actor,
+        item_codes=frozenset(),
+        all_items=True,
+        tier="city",
+        on_behalf_of=on_behalf_of,
+        credential_id="c",
+        expires_at=issued_at + 600,
+        delegation_id="d",
+        issued_at=issued_at,
+    )
+
+
+def test_a_suspension_withdraws_the_credentials_issued_until_then_only():
+    revoked = RevokedGrants()
+    revoked.apply(
+        events_pb2.GrantRevoked(
+            event_id="e", staff_id="rep", revoked_at=Timestamp(seconds=SUSPENDED_AT)
+        )
+    )
+    for before in (credential(SUSPENDED_AT - 60), credential(SUSPENDED_AT)):
+        with pytest.raises(PermissionDenied):
+            revoked.check(before)
+    with pytest.raises(PermissionDenied):  # a substitute acting for the suspended holder
+        revoked.check(credential(SUSPENDED_AT - 60, actor="deputy", on_behalf_of="rep"))
+    revoked.check(credential(SUSPENDED_AT + 3600))  # reactivated since: a new one passes
+    revoked.check(credential(SUSPENDED_AT - 60, actor="someone-else"))
+
+
+def test_a_revocation_without_its_time_withdraws_every_credential_of_the_account():
+    revoked = RevokedGrants()
+    revoked.apply(events_pb2.GrantRevoked(event_id="e", staff_id="rep"))
+    with pytest.raises(PermissionDenied):
+        revoked.check(credential(SUSPENDED_AT + 10**6))
