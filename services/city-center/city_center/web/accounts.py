@@ -57,7 +57,7 @@ DONE = {
 }
 
 
-async def _relay(call: Awaitable[T]) -> T:
+async def relay(call: Awaitable[T]) -> T:
     """Identity's answer, or its refusal as the domain error it was (field and both languages);
     an identity that cannot be reached is `Unavailable`, said beside the form's button."""
     try:
@@ -66,11 +66,11 @@ async def _relay(call: Awaitable[T]) -> T:
         raise domain_error(exc) from exc
 
 
-def _identity(request: Request) -> identity_pb2_grpc.IdentityServiceStub:
+def identity(request: Request) -> identity_pb2_grpc.IdentityServiceStub:
     return identity_pb2_grpc.IdentityServiceStub(get_runtime(request).identity_channel)
 
 
-def _as(principal: Principal) -> dict[str, Any]:
+def caller(principal: Principal) -> dict[str, Any]:
     return {"metadata": bearer_metadata(principal.token), "timeout": 5.0}
 
 
@@ -137,8 +137,8 @@ async def _list_page(
     accounts: list[identity_pb2.StaffAccount] = []
     next_page = ""
     try:
-        found = await _relay(
-            _identity(request).ListStaff(
+        found = await relay(
+            identity(request).ListStaff(
                 identity_pb2.ListStaffRequest(
                     page_size=PAGE_SIZE,
                     page_token=shown["page"],
@@ -146,7 +146,7 @@ async def _list_page(
                     role=shown["role"],
                     tier=shown["tier"],
                 ),
-                **_as(principal),
+                **caller(principal),
             )
         )
         accounts, next_page = list(found.staff), found.next_page_token
@@ -199,10 +199,10 @@ async def create(request: Request) -> Response:
     status = 422
     if not errors:
         try:
-            created = await _relay(
-                _identity(request).CreateStaff(
+            created = await relay(
+                identity(request).CreateStaff(
                     identity_pb2.CreateStaffRequest(**values, roles=roles, generate_password=True),
-                    **_as(principal),
+                    **caller(principal),
                 )
             )
         except DomainError as exc:
@@ -236,9 +236,9 @@ async def _account_page(
     roles: list[str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    found = await _relay(
-        _identity(request).GetStaff(
-            identity_pb2.GetStaffRequest(staff_id=staff_id), **_as(principal)
+    found = await relay(
+        identity(request).GetStaff(
+            identity_pb2.GetStaffRequest(staff_id=staff_id), **caller(principal)
         )
     )
     account = found.staff
@@ -280,10 +280,10 @@ async def rescope(request: Request, staff_id: StaffId) -> Response:
     errors, status = _required(values, roles, SCOPE), 422
     if not errors:
         try:
-            await _relay(
-                _identity(request).RescopeStaff(
+            await relay(
+                identity(request).RescopeStaff(
                     identity_pb2.RescopeStaffRequest(staff_id=staff_id, **values, roles=roles),
-                    **_as(principal),
+                    **caller(principal),
                 )
             )
         except DomainError as exc:
@@ -312,10 +312,10 @@ async def suspend(request: Request, staff_id: StaffId) -> Response:
         errors.add("reason", "请填写停用原因", "give the reason for suspending")
     else:
         try:
-            await _relay(
-                _identity(request).SuspendStaff(
+            await relay(
+                identity(request).SuspendStaff(
                     identity_pb2.SuspendStaffRequest(staff_id=staff_id, reason=reason),
-                    **_as(principal),
+                    **caller(principal),
                 )
             )
         except DomainError as exc:

@@ -14,6 +14,7 @@ from city_center.web import (
     calendar,
     complaints,
     console,
+    delegations,
     desk,
     lookup,
     public,
@@ -35,5 +36,6 @@ for part in (
     console,
     calendar,
     accounts,
+    delegations,
 ):
     router.include_router(part.router)

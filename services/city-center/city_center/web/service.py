@@ -29,6 +29,19 @@ async def department_names(session: AsyncSession) -> dict[str, tuple[str, str]]:
     return {code: (zh, en) for code, zh, en in rows.all()}
 
 
+async def department_items(
+    session: AsyncSession, department_code: str
+) -> dict[str, tuple[str, str]]:
+    """code -> (Chinese, English) name of the department's items in force, by code: what a
+    delegation of the department may name."""
+    rows = await session.execute(
+        select(Item.code, Item.name_zh, Item.name_en)
+        .where(Item.department_code == department_code, Item.status == PUBLISHED)
+        .order_by(Item.code)
+    )
+    return {code: (zh, en) for code, zh, en in rows.all()}
+
+
 async def materials(session: AsyncSession, case: CityCase) -> list[tuple[str, str, str]]:
     """(material code, file name, content type) of each file the case came up with."""
     rows = await session.execute(
