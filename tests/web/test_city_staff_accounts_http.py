@@ -4,7 +4,8 @@ keys) as in production (decision 8). Staff sign in on the city's form. An admini
 and filters the accounts, creates one (which appears, and whose first password is shown once,
 never logged, and signs in), is refused a taken login or an unknown role beside the field in
 Chinese and English, re-scopes an account, and suspends one, which is then shown suspended and
-can no longer sign in; anyone else is refused the pages."""
+can no longer sign in, and reactivates it; resets a password (the new one shown once, the old one
+signs in no more); anyone else is refused the pages."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ ACCOUNTS = [
     ("town.window", "王窗口", "town", TOWNSHIP, "", ["town_window"]),
     ("village.duty", "李村务", "village", VILLAGE, "", ["village_staff"]),
     ("village.leaving", "赵离职", "village", VILLAGE, "", ["village_staff"]),
+    ("village.returning", "钱回岗", "village", VILLAGE, "", ["village_staff"]),
+    ("village.forgetful", "孙忘密", "village", VILLAGE, "", ["village_staff"]),
 ]
 
 
@@ -269,6 +272,8 @@ async def test_anyone_but_an_administrator_is_refused(visitor, username):
     assert made.status_code == 403
     fake = "00000000-0000-4000-8000-000000000000"
     assert (await post(visitor, f"/console/staff/{fake}/suspend", reason="x")).status_code == 403
+    assert (await post(visitor, f"/console/staff/{fake}/reactivate", reason="x")).status_code == 403
+    assert (await post(visitor, f"/console/staff/{fake}/password")).status_code == 403
     assert (await visitor.get(f"/console/staff/{fake}")).status_code == 403
 
 
@@ -276,3 +281,50 @@ async def test_a_signed_out_visitor_is_sent_to_sign_in(visitor):
     resp = await visitor.get("/console/staff")
     assert resp.status_code == 303
     assert resp.headers["location"] == "/staff/sign-in?next=/console/staff"
+
+
+async def test_a_suspended_account_is_reactivated_and_signs_in_again(visitor, city):
+    client = await admin(visitor)
+    listed = (await client.get("/console/staff")).text
+    page = f"/console/staff/{staff_id(listed, 'village.returning')}"
+    assert (await post(client, f"{page}/suspend", reason="病假")).status_code == 303
+    suspended = (await client.get(page)).text
+    assert 'id="reactivate-form"' in suspended and 'id="suspend-form"' not in suspended
+    no_reason = await post(client, f"{page}/reactivate?lang=en", reason="")
+    assert no_reason.status_code == 422
+    error = re.search(r'id="e-reason"[^>]*>([^<]+)<', no_reason.text)
+    assert error and error[1] == "give the reason for reactivating"
+    assert 'id="account-status">suspended<' in no_reason.text  # nothing changed
+    done = await post(client, f"{page}/reactivate?lang=zh", reason="病愈返岗")
+    assert done.status_code == 303 and done.headers["location"] == f"{page}?done=reactivated"
+    after = (await client.get(done.headers["location"])).text
+    assert 'id="account-status">正常<' in after and "不随之恢复" in after
+    assert 'id="suspend-form"' in after and 'id="reactivate-form"' not in after
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=city), base_url="http://city", timeout=30.0
+    ) as returning:
+        assert (await sign_in(returning, "village.returning", PASSWORD)).status_code == 303
+
+
+async def test_a_reset_password_is_shown_once_and_the_old_one_signs_in_no_more(
+    visitor, city, caplog
+):
+    client = await admin(visitor)
+    caplog.set_level(logging.DEBUG)
+    listed = (await client.get("/console/staff")).text
+    page = f"/console/staff/{staff_id(listed, 'village.forgetful')}"
+    assert 'id="password-form"' in (await client.get(page)).text
+    reset = await post(client, f"{page}/password")
+    assert reset.status_code == 200 and reset.headers["cache-control"] == "no-store"
+    new = re.search(r'id="new-password">([^<]+)<', reset.text)[1]  # type: ignore[index]
+    assert len(new) >= 20 and "只显示这一次" in reset.text
+    assert new not in caplog.text
+    assert new not in (await client.get(page)).text
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=city), base_url="http://city", timeout=30.0
+    ) as holder:
+        assert (await sign_in(holder, "village.forgetful", PASSWORD)).status_code == 422
+        assert (await sign_in(holder, "village.forgetful", new)).status_code == 303
+    fake = "00000000-0000-4000-8000-000000000000"
+    missing = await post(client, f"/console/staff/{fake}/password")
+    assert missing.status_code == 404

@@ -1,12 +1,13 @@
-"""The administrator's staff accounts (issue 8): list, create, re-scope, suspend.
+"""The administrator's staff accounts (issue 8): list, create, re-scope, suspend, reactivate,
+reset a password.
 
 Identity keeps the accounts; the center keeps none. Each page relays the administrator's own
 request to identity over gRPC with the administrator's own token (decision 8), so identity's
 permission check decides, and the center holds no right over accounts of its own (least
 privilege). Identity's refusals come back with the field they name and are shown beside it.
 
-A new account's first password is chosen by identity and shown on the answer to the post that
-created it, once: that answer is a page rather than a redirect, since the password must travel
+A new account's first password (and a reset one) is chosen by identity and shown on the answer
+to the post that asked for it, once: that answer is a page rather than a redirect, since the password must travel
 in no URL and no cookie (pages are `Cache-Control: no-store`). Nothing here logs it.
 """
 
@@ -53,6 +54,11 @@ DONE = {
     "suspended": (
         "账号已停用，其所有授权已一并撤销。",
         "The account is suspended, and every credential it held is withdrawn.",
+    ),
+    "reactivated": (
+        "账号已恢复，可以重新登录；停用前的审批授权不随之恢复，需由部门重新授权。",
+        "The account is reactivated and can sign in again; the delegations it held before "
+        "the suspension do not come back: its department grants anew.",
     ),
 }
 
@@ -330,3 +336,66 @@ async def suspend(request: Request, staff_id: StaffId) -> Response:
             status_code=status,
         )
     return PAGES.redirect(request, f"/console/staff/{staff_id}?done=suspended")
+
+
+@router.post("/console/staff/{staff_id}/reactivate")
+async def reactivate(request: Request, staff_id: StaffId) -> Response:
+    """The account signs in again; identity keeps withdrawn what it held before."""
+    principal = await staff_of(request, CONSOLE)
+    form = await pages.form_data(request)
+    reason = str(form.get("reason", "")).strip()[:500]
+    errors, status = pages.FormErrors(), 422
+    if not reason:
+        errors.add("reason", "请填写恢复原因", "give the reason for reactivating")
+    else:
+        try:
+            await relay(
+                identity(request).ReactivateStaff(
+                    identity_pb2.ReactivateStaffRequest(staff_id=staff_id, reason=reason),
+                    **caller(principal),
+                )
+            )
+        except DomainError as exc:
+            errors, status = _refused(exc, "reactivate"), exc.http_status
+    if errors:
+        return await _account_page(
+            request,
+            principal,
+            staff_id,
+            errors=errors,
+            values={"reason": reason},
+            status_code=status,
+        )
+    return PAGES.redirect(request, f"/console/staff/{staff_id}?done=reactivated")
+
+
+@router.post("/console/staff/{staff_id}/password")
+async def reset_password(request: Request, staff_id: StaffId) -> Response:
+    """A new password identity generates, shown on this answer once (a page, not a redirect,
+    as for a new account); the old one signs in no more."""
+    principal = await staff_of(request, CONSOLE)
+    await pages.form_data(request)
+    try:
+        reset = await relay(
+            identity(request).ResetStaffPassword(
+                identity_pb2.ResetStaffPasswordRequest(staff_id=staff_id), **caller(principal)
+            )
+        )
+    except DomainError as exc:
+        return await _account_page(
+            request,
+            principal,
+            staff_id,
+            errors=_refused(exc, "reset"),
+            status_code=exc.http_status,
+        )
+    return render(
+        request,
+        "console_staff_password.html",
+        {
+            **_context(request, await _departments(request)),
+            "account": reset.staff,
+            "new_password": reset.new_password,
+        },
+        principal=principal,
+    )
