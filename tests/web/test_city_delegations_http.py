@@ -156,6 +156,7 @@ async def test_a_delegation_is_granted_listed_and_revoked(visitor, city):
     grant_id = grants[0][0]
     row = listed.split(f'data-grant="{grant_id}"')[1].split("</tr>")[0]
     assert "张首席" in row and "LY-0001" in row and "有效" in row
+    assert f"{days(0, 30)['valid_until']} 24:00" in row  # the last day, whole
 
     no_reason = await post(
         client, f"/console/delegations/{grant_id}/revoke", department="forestry", reason=" "

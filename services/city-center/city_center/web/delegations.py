@@ -93,6 +93,14 @@ def _when(stamp: Timestamp) -> datetime:
     return stamp.ToDatetime(tzinfo=UTC)
 
 
+def _ends(stamp: Timestamp) -> str:
+    """The end of a period as people say it: midnight is 24:00 of the day before."""
+    local = _when(stamp).astimezone(SHANGHAI)
+    if local.time() == time(0):
+        return f"{(local - timedelta(days=1)):%Y-%m-%d} 24:00"
+    return f"{local:%Y-%m-%d %H:%M}"
+
+
 def _grant_state(d: identity_pb2.Delegation, now: datetime) -> str:
     if d.HasField("revoked_at"):
         return "revoked"
@@ -203,6 +211,7 @@ async def _department_context(
         "next_page": grants.next_page_token,
         "substitutions": [(s, _substitution_state(s, now)) for s in substitutions.substitutions],
         "when": _when,
+        "ends": _ends,
     }
 
 
