@@ -2,7 +2,7 @@
 
 A pure function of the record, so every tier assesses the same fee from its own replica,
 offline: the city from its catalog, the township and the village from `catalog_replica`.
-Collection, receipts and waivers build on it (village_room/fee).
+Collection, receipts and waivers build on it (govnet_kit.fee_records).
 """
 
 from __future__ import annotations

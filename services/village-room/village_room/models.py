@@ -7,6 +7,7 @@ from govnet_kit import (  # noqa: F401 - kit tables
     consumer,
     dead_letters,
     messaging,
+    receipts,
 )
 from village_room.agency import models as agency_models  # noqa: F401
 from village_room.case import models as case_models  # noqa: F401

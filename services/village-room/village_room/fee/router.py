@@ -4,43 +4,36 @@ callback is public but must carry a valid signature."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from govnet_kit import access_log
 from govnet_kit.auth import Principal
 from govnet_kit.db import transaction
-from govnet_kit.errors import DomainError, InvalidArgument, PermissionDenied, Unauthenticated
-from govnet_kit.fees import yuan
-from govnet_kit.payments import SIGNATURE_HEADER, PaymentProvider, make_provider
-from govnet_kit.web import CurrentPrincipal, CurrentRuntime
-from govnet_kit.worktime import SHANGHAI
-from village_room.applicant import service as applicant_service
-from village_room.case import service as case_service
-from village_room.case.models import VillageCase
-from village_room.fee import flows, service
-from village_room.fee.models import FeeCharge, PaymentOrder
-from village_room.fee.schemas import (
+from govnet_kit.errors import InvalidArgument
+from govnet_kit.fee_http import (
     AssessIn,
-    CallbackOut,
-    FeeLine,
     FeeOut,
     OnlineOrderOut,
     ReceiptOut,
     WaiverIn,
     WindowPaymentIn,
+    receipt_out,
+    refusals,
 )
-
-if TYPE_CHECKING:
-    from govnet_kit.runtime import Runtime
+from govnet_kit.fee_http import fee_out as kit_fee_out
+from govnet_kit.payments import SIGNATURE_HEADER, PaymentProvider, make_provider
+from govnet_kit.web import CurrentPrincipal, CurrentRuntime
+from village_room.applicant import service as applicant_service
+from village_room.case import service as case_service
+from village_room.case.models import VillageCase
+from village_room.fee import flows, service
+from village_room.fee.models import FeeCharge, PaymentOrder
+from village_room.fee.schemas import CallbackOut
 
 router = APIRouter(prefix="/api/v1", tags=["fees"])
 MAX_CALLBACK_BYTES = 64 * 1024  # an order report is a few hundred bytes
-METHOD_ZH = {"cash": "现金", "card": "刷卡", "online": "网上支付"}
 
 
 def payment_provider(app: FastAPI) -> PaymentProvider:
@@ -76,39 +69,6 @@ async def _case(
     return case
 
 
-@asynccontextmanager
-async def refusals(
-    runtime: Runtime, actor: str, case_number: str | None, attempt: str
-) -> AsyncIterator[None]:
-    """A refused fee operation is rolled back, then recorded in a transaction of its own.
-    Access refusals are recorded by the error handler already. The fee pages use it too."""
-    try:
-        yield
-    except (Unauthenticated, PermissionDenied):
-        raise
-    except DomainError as exc:
-        await access_log.record(
-            runtime.sessions,
-            actor=actor,
-            action="fee.refused",
-            case_number=case_number,
-            data={"attempt": attempt, "code": exc.code, "field": exc.field, "reason": exc.message},
-        )
-        raise
-
-
-def _lines(charge: FeeCharge) -> list[FeeLine]:
-    return [
-        FeeLine(
-            label_zh=str(line["label_zh"]),
-            label_en=str(line["label_en"]),
-            amount_fen=int(line["amount_fen"]),  # type: ignore[call-overload]
-            amount_yuan=yuan(int(line["amount_fen"])),  # type: ignore[call-overload]
-        )
-        for line in charge.lines
-    ]
-
-
 def _order_out(order: PaymentOrder | None) -> OnlineOrderOut | None:
     if order is None:
         return None
@@ -123,27 +83,7 @@ def _order_out(order: PaymentOrder | None) -> OnlineOrderOut | None:
 
 
 def fee_out(case: VillageCase, charge: FeeCharge, order: PaymentOrder | None) -> FeeOut:
-    zh, en = service.STATUS_TEXT[charge.status]
-    return FeeOut(
-        case_number=case.case_number,
-        item_code=charge.item_code,
-        item_version=charge.item_version,
-        status=charge.status,  # type: ignore[arg-type]
-        status_zh=zh,
-        status_en=en,
-        units=charge.units,
-        lines=_lines(charge),
-        amount_fen=charge.amount_fen,
-        amount_yuan=yuan(charge.amount_fen),
-        fee_basis_zh=charge.fee_basis_zh,
-        fee_basis_en=charge.fee_basis_en,
-        method=charge.method,
-        receipt_number=charge.receipt_number,
-        paid_at=charge.paid_at,
-        waiver_reason=charge.waiver_reason,
-        waived_at=charge.waived_at,
-        online_order=_order_out(order),
-    )
+    return kit_fee_out(case.case_number, charge, _order_out(order))
 
 
 async def _fee_out(session: AsyncSession, case: VillageCase, charge: FeeCharge) -> FeeOut:
@@ -262,41 +202,3 @@ async def payment_callback(
         async with transaction(runtime.sessions) as session:
             result = await service.apply_report(session, report=report, actor=actor)
     return CallbackOut(result=result)  # type: ignore[arg-type]
-
-
-def receipt_out(receipt: service.Receipt) -> ReceiptOut:
-    charge, item = receipt.charge, receipt.item
-    assert charge.receipt_number and charge.method and charge.paid_at
-    lines = _lines(charge)
-    paid_local = charge.paid_at.astimezone(SHANGHAI)
-    text = "\n".join(
-        [
-            "缴费收据 / Fee receipt",
-            f"收据号 Receipt No.: {charge.receipt_number}",
-            f"办件编号 Case No.: {receipt.case_number}",
-            f"事项 Item: {item.name_zh} / {item.name_en} ({item.code} v{item.version})",
-            *(f"  {ln.label_zh} / {ln.label_en}: {ln.amount_yuan} 元 yuan" for ln in lines),
-            f"合计 Total: {yuan(charge.amount_fen)} 元 yuan",
-            f"缴费方式 Paid by: {METHOD_ZH.get(charge.method, charge.method)} / {charge.method}",
-            f"缴费时间 Paid at: {paid_local:%Y-%m-%d %H:%M} (北京时间 Beijing time)",
-            f"收费依据 Fee basis: {charge.fee_basis_zh} / {charge.fee_basis_en}",
-        ]
-    )
-    return ReceiptOut(
-        receipt_number=charge.receipt_number,
-        case_number=receipt.case_number,
-        place_code=charge.place_code,
-        item_code=item.code,
-        item_version=item.version,
-        item_name_zh=item.name_zh,
-        item_name_en=item.name_en,
-        lines=lines,
-        amount_fen=charge.amount_fen,
-        amount_yuan=yuan(charge.amount_fen),
-        method=charge.method,
-        method_zh=METHOD_ZH.get(charge.method, charge.method),
-        paid_at=charge.paid_at,
-        fee_basis_zh=charge.fee_basis_zh,
-        fee_basis_en=charge.fee_basis_en,
-        text=text,
-    )

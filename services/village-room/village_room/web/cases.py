@@ -7,11 +7,10 @@ from __future__ import annotations
 from fastapi import Request, Response
 
 from govnet.common.v1 import case_pb2
-from govnet_kit import pages
+from govnet_kit import fee_pages, pages
 from govnet_kit.auth import Principal
 from govnet_kit.db import transaction
 from govnet_kit.errors import DomainError
-from govnet_kit.fees import yuan
 from govnet_kit.web import get_runtime
 from village_room.case import service as case_service
 from village_room.case import steps as case_steps
@@ -25,10 +24,8 @@ from village_room.web.common import PAGES, CaseNumber, flash, status_label
 router = PAGES.router()
 DONE = {
     "handed": ("已发放，申请人已签收。", "Handed over to the applicant."),
-    "assessed": ("费用已按计费数量重新核定。", "Fee assessed again with the units counted."),
-    "waived": ("费用已减免，理由已记录。", "Fee waived; the reason is on record."),
+    **fee_pages.DONE,
 }
-METHODS = {"cash": ("现金", "cash"), "card": ("刷卡", "card"), "online": ("网上支付", "online")}
 
 
 async def staff_case(session, principal: Principal, case_number: str):  # type: ignore[no-untyped-def]
@@ -87,9 +84,6 @@ async def render_case(
             "case": case,
             "item": item,
             "status": status_label(case.status, lang),
-            "fee": fee,
-            "unit_price": yuan(item.fee_per_unit_fen),
-            "methods": {k: v[0] if lang == "zh" else v[1] for k, v in METHODS.items()},
             "reply": reply,
             "decision": status_label(reply.decision_status, lang) if reply else "",
             "steps": [
@@ -98,8 +92,15 @@ async def render_case(
             ],
             "can_hand_over": case.status == case_pb2.CASE_STATUS_REPLY_READY,
             "errors": errors or pages.FormErrors(),
-            "values": {"units": str(fee.units), **(values or {})},
             "flash": flash(request, DONE),
+            **fee_pages.case_context(
+                prefix="/duty",
+                case_number=case.case_number,
+                fee=fee,
+                item=item,
+                lang=lang,
+                values=values,
+            ),
         },
         status_code=status_code,
         principal=principal,
