@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+# The viewports are in web_helpers, where test modules import them from: in a test module
+# `conftest` may name another directory's conftest, whichever pytest imported last.
+from web_helpers import DESKTOP
+
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -20,9 +24,6 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# The duty PC of a village: an old desktop; the applicant's phone: 360 px wide.
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 360, "height": 740}
 
 
 # Module scope: Playwright's sync API leaves its event loop set as the thread's running loop

@@ -10,7 +10,7 @@ import re
 import city_helpers as ch
 import pytest
 import web_helpers as h
-from conftest import PHONE
+from web_helpers import PHONE
 
 pytestmark = pytest.mark.browser
 

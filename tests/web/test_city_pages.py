@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PHONE
+from web_helpers import PHONE
 
 from tools import journey
 

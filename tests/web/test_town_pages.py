@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 import web_helpers as h
-from conftest import PHONE
+from web_helpers import PHONE
 
 from tools import journey
 

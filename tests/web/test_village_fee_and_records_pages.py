@@ -14,7 +14,7 @@ from datetime import datetime
 import httpx
 import pytest
 import web_helpers as h
-from conftest import PHONE
+from web_helpers import PHONE
 
 from govnet_kit.personal import id_check_character
 from govnet_kit.worktime import SHANGHAI

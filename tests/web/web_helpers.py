@@ -9,6 +9,9 @@ import httpx
 
 from tools import journey
 
+# The duty PC of a village: an old desktop; the applicant's phone: 360 px wide.
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 740}
 CASE_NUMBER = re.compile(r"^341102101201-\d{8}-\d{4}$")
 
 

@@ -131,10 +131,11 @@ class Unavailable(DomainError):
 
 async def record_refusal(request: Request, reason: str) -> None:
     """An HTTP request refused for who sent it (JSON API or page), in the access log."""
-    runtime = getattr(request.app.state, "runtime", None)
+    # An app without a database (a page kit's own test) has nowhere to record it.
+    sessions = getattr(getattr(request.app.state, "runtime", None), "sessions", None)
     principal = getattr(request.state, "principal", None)
     await access_log.record(
-        runtime.sessions if runtime else None,
+        sessions,
         actor=principal.subject if principal else "anonymous",
         action="access.refused",
         data={
