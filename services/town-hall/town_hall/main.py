@@ -19,6 +19,7 @@ from town_hall.case.retention import SPEC as RETENTION
 from town_hall.case.router import router as case_router
 from town_hall.case.servicer import TownHallServicer
 from town_hall.config import TownHallSettings
+from town_hall.fee.router import router as fee_router
 from town_hall.notice.router import router as notice_router
 from town_hall.report.flows import ReportLink
 from town_hall.report.router import router as report_router
@@ -38,6 +39,7 @@ def build(settings: TownHallSettings) -> tuple[Runtime, FastAPI, CityLink]:
     )
     app.include_router(session_router())
     app.include_router(case_router)
+    app.include_router(fee_router)
     app.include_router(notice_router)
     app.include_router(report_router)
     app.include_router(web_router)
