@@ -1,7 +1,8 @@
 """A case at the township window: accept it (the first to take it owns it, L3), ask for a
 supplement (L2), decide it under a delegated approval credential of tier "town" (A1, L4), or,
 for a city item, see its escalation and send it again once fixed (decision 1); the result
-document printable with the case number as text and QR code."""
+document printable with the case number as text and QR code. A walk-in case's fee (C6) shows
+on the page, its forms posting to web/fees.py, which answers with this page when refused."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from fastapi import Request, Response
 from pydantic import ValidationError
 
 from govnet.common.v1 import case_pb2
-from govnet_kit import calls, pages
+from govnet_kit import calls, fee_pages, pages
 from govnet_kit.auth import Principal
 from govnet_kit.db import transaction, utcnow
 from govnet_kit.errors import Conflict, DomainError, InvalidArgument
+from govnet_kit.fee_http import fee_out
 from govnet_kit.grpcutil import domain_error
 from govnet_kit.web import get_runtime
 from town_hall.case import router as case_api
@@ -21,6 +23,7 @@ from town_hall.case import service as case_service
 from town_hall.case import steps
 from town_hall.case.models import TownCase
 from town_hall.case.schemas import CredentialIn, DecisionIn
+from town_hall.fee import service as fee_service
 from town_hall.web import service as web_service
 from town_hall.web.common import HANDLING, PAGES, CaseNumber, status_label
 from town_hall.web.console import calendar
@@ -32,6 +35,7 @@ DONE_FLASH = {
     "decided": ("已作出决定。", "Decided."),
     "requeued": ("已重新报送。", "Sent to the city again."),
     "handed": ("已发放，领取人已签收。", "Handed over."),
+    **fee_pages.DONE,
 }
 
 
@@ -42,14 +46,16 @@ async def case_of(session, principal: Principal, case_number: str) -> TownCase: 
     return case
 
 
-async def _page(
+async def render_case(
     request: Request,
     principal: Principal,
     case_number: str,
     *,
     errors: pages.FormErrors | None = None,
     values: dict[str, str] | None = None,
+    status_code: int | None = None,
 ) -> Response:
+    """The case page; a refused form's post answers with it, errors beside their fields."""
     lang = pages.language(request)
     async with transaction(get_runtime(request).sessions) as session:
         case = await case_of(session, principal, case_number)
@@ -59,6 +65,10 @@ async def _page(
         escalation = (
             None if case_service.decided_here(case) else await web_service.escalation(session, case)
         )
+        fee = None
+        if fee_service.collected_here(case):  # assessed on first look, as at the village
+            charge = await fee_service.charge_for(session, case, actor=principal.subject)
+            fee = fee_out(case.case_number, charge)
     done = request.query_params.get("done", "")
     flash = DONE_FLASH.get(done)
     open_here = case_service.decided_here(case) and case.status not in web_service.DONE
@@ -84,15 +94,28 @@ async def _page(
             "errors": errors or pages.FormErrors(),
             "values": values or {},
             "flash": (flash[0] if lang == "zh" else flash[1]) if flash else "",
+            "fee": fee,
+            **(
+                fee_pages.case_context(
+                    prefix="/window",
+                    case_number=case.case_number,
+                    fee=fee,
+                    item=item,
+                    lang=lang,
+                    values=values,
+                )
+                if fee
+                else {}
+            ),
         },
-        status_code=422 if errors else 200,
+        status_code=status_code or (422 if errors else 200),
         principal=principal,
     )
 
 
 @router.get("/window/cases/{case_number}")
 async def case_page(request: Request, case_number: CaseNumber) -> Response:
-    return await _page(request, await PAGES.staff(request), case_number)
+    return await render_case(request, await PAGES.staff(request), case_number)
 
 
 async def step(  # type: ignore[no-untyped-def]
@@ -112,7 +135,7 @@ async def step(  # type: ignore[no-untyped-def]
             await action(session, case, principal, form, *([ready] if prepare else []))
     except DomainError as exc:
         values = {k: str(v) for k, v in form.items() if k != pages.CSRF_FIELD}
-        return await _page(
+        return await render_case(
             request,
             principal,
             case_number,

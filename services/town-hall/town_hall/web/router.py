@@ -8,9 +8,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from govnet_kit import pages
-from town_hall.web import cases, console, public, staff, walkin
+from town_hall.web import cases, console, fees, public, staff, walkin
 
 router = APIRouter(include_in_schema=False)
 router.include_router(pages.assets_router())
-for part in (console, walkin, cases, staff, public):
+for part in (console, walkin, cases, fees, staff, public):
     router.include_router(part.router)
