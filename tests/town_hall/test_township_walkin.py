@@ -11,7 +11,9 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import select
 
+from govnet.catalog.v1 import catalog_pb2
 from govnet.common.v1 import case_pb2
+from govnet_kit import catalog_replica
 from govnet_kit.calls import PendingCall
 from govnet_kit.cases import ts
 from govnet_kit.db import transaction, utcnow
@@ -34,6 +36,8 @@ from town_hall.case import service as case_service
 from town_hall.case import steps, walkin
 from town_hall.case.models import TownOneTimeNotice
 from town_hall.case.timers import TownCaseTimer
+from town_hall.fee import service as fee_service
+from town_hall.fee.models import TownFeeCharge
 
 S = case_pb2
 APPLICANT = walkin.ApplicantData(name="钱小梅", id_number="34110219900101123X")
@@ -263,3 +267,54 @@ async def test_a_village_case_is_handed_over_at_the_village_not_here(sessions):
             await walkin.hand_over(
                 s, case=locked, staff=WINDOW_STAFF, recipient="applicant", id_number="x"
             )
+
+
+async def test_the_document_waits_for_the_fee_one_window_collects(sessions):
+    """C6: a walk-in case's result is handed over only once its fee is paid or waived; a
+    refusal letter needs no fee."""
+    paid_item = catalog_pb2.CatalogItem()
+    async with sessions() as s:
+        paid_item.CopyFrom(await catalog_replica.current(s, BIRTH))
+    paid_item.code, paid_item.fee_fen = "GA-0901", 2000
+    async with transaction(sessions) as s:
+        await catalog_replica.store(s, paid_item)
+    police = credential(actor_staff_id=POLICE.subject, department_code="public_security")
+
+    async def decided(outcome: str, reason: str = "") -> str:
+        case = (await _apply(sessions, paid_item.code)).case
+        async with transaction(sessions) as s:
+            await steps.decide(
+                s,
+                case_number=case.case_number,
+                staff=POLICE,
+                credential=police,
+                decision=steps.DecisionInput(outcome=outcome, legal_reason=reason),
+            )
+        return case.case_number
+
+    async def hand(number: str):  # type: ignore[no-untyped-def]
+        async with transaction(sessions) as s:
+            locked = await steps.locked_case(s, number)
+            await walkin.hand_over(
+                s,
+                case=locked,
+                staff=WINDOW_STAFF,
+                recipient="applicant",
+                id_number=APPLICANT.id_number,
+            )
+            return locked.status
+
+    approved = await decided("approve")
+    with pytest.raises(Conflict) as err:
+        await hand(approved)
+    assert err.value.field == "fee" and "费用尚未缴纳或减免" in err.value.message_zh
+    async with transaction(sessions) as s:
+        locked = await steps.locked_case(s, approved)
+        charge = await fee_service.pay_at_window(
+            s, case=locked, method="cash", staff_id=WINDOW_STAFF.subject
+        )
+    assert isinstance(charge, TownFeeCharge) and charge.amount_fen == 2000
+    assert await hand(approved) == S.CASE_STATUS_REPLIED
+
+    refused = await decided("refuse", reason="不符合《示例法规》第三条")
+    assert await hand(refused) in (S.CASE_STATUS_REPLIED, S.CASE_STATUS_CLOSED)

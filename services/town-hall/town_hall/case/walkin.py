@@ -39,6 +39,7 @@ from town_hall.case.models import (
     TownOneTimeNotice,
 )
 from town_hall.case.service import ESCALATE, TIER, _emit, machine_of
+from town_hall.fee import service as fee_service
 
 
 @dataclass(frozen=True)
@@ -250,6 +251,14 @@ async def hand_over(
             actions=(),
             staff_id=record.handed_over_by,
             since=record.handed_over_at,
+        )
+    if record.status != case_pb2.CASE_STATUS_REFUSED and not await fee_service.settled(
+        session, case
+    ):
+        raise Conflict(  # one window collects (C6): the document waits for the fee
+            "the fee is not paid or waived yet; collect it before handing over the document",
+            message_zh="费用尚未缴纳或减免，请先收费再发放文书",
+            field="fee",
         )
     if recipient not in RECIPIENTS:
         raise InvalidArgument(

@@ -72,3 +72,8 @@ async def waive(
 
 async def receipt(session: AsyncSession, *, case: TownCase, actor: str) -> Receipt:
     return await BOOK.receipt(session, case=fee_case(case), actor=actor)
+
+
+async def settled(session: AsyncSession, case: TownCase) -> bool:
+    """True when nothing is owed at this window: free, paid or waived (gates the hand-over)."""
+    return await BOOK.settled(session, fee_case(case), actor="system:town-hall")
