@@ -1,6 +1,7 @@
-"""Cases escalated to the city and the decisions its departments make on them."""
+"""Cases at the city, escalated by townships or applied for online, and the decisions its
+departments make on them."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text
@@ -21,6 +22,9 @@ class CityCase(Base):
     department_code: Mapped[str] = mapped_column(String(50), index=True)
     origin_place_code: Mapped[str] = mapped_column(String(12), index=True)
     sender_place_code: Mapped[str] = mapped_column(String(12))
+    # How the case came to the city (T1): "escalated" by a township, or applied for "online"
+    # at the city itself (case/online.py).
+    origin: Mapped[str] = mapped_column(String(10), default="escalated", server_default="escalated")
     status: Mapped[int]
     # Personal data of the applicant: needed to decide and to issue the document in their name;
     # encrypted at rest (govnet_kit.pii, docs/privacy.md).
@@ -84,3 +88,28 @@ class DocumentSequence(Base):
     department_code: Mapped[str] = mapped_column(String(50), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last: Mapped[int] = mapped_column(default=0)
+
+
+class CityCaseSequence(Base):
+    """Case numbers of the city's own acceptances (online applications), per place and day
+    (decision 5): the city's place code, so they never meet a township's or a village's."""
+
+    __tablename__ = "city_case_sequence"
+
+    place_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class OnlineApplicant(Base):
+    """Who applied online at the city (T1): the city accepted the case, so it keeps how to reach
+    them (the phone, encrypted) and a keyed hash of identity's subject for them, so that only
+    the applicant signed in with that phone opens the case's slip (A2)."""
+
+    __tablename__ = "city_online_applicant"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("city_case.id"), primary_key=True)
+    phone: Mapped[str] = mapped_column(Encrypted("city_online_applicant.phone"))
+    subject_hash: Mapped[str] = mapped_column(String(64), index=True)
+    language: Mapped[str] = mapped_column(String(5), default="zh")
+    channel: Mapped[str] = mapped_column(String(10), default="sms")
