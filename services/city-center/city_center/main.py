@@ -9,6 +9,7 @@ from city_center.appraisal.router import router as appraisal_router
 from city_center.case import lookup
 from city_center.case.deemed import Sweeper
 from city_center.case.lookup_router import router as lookup_router
+from city_center.case.online_router import router as online_router
 from city_center.case.retention import SPEC as RETENTION
 from city_center.case.router import router as case_router
 from city_center.case.servicer import PUBLIC_METHODS, CityCenterServicer
@@ -38,6 +39,7 @@ def build(settings: CityCenterSettings) -> tuple[Runtime, FastAPI]:
     app.include_router(catalog_admin_router)
     app.include_router(case_router)
     app.include_router(lookup_router)
+    app.include_router(online_router)  # the applicant's sign-in and online application
     app.state.lookup_limiter = lookup.limiter()  # one for the page and the API
     app.include_router(calendar_router)
     app.include_router(appointment_router)
