@@ -20,6 +20,7 @@ from city_center.web import (
     public,
     staff,
 )
+from city_center.web import apply as apply_pages
 from city_center.web import supervision as supervision_pages
 from govnet_kit import pages
 
@@ -39,3 +40,4 @@ for part in (
     delegations,
 ):
     router.include_router(part.router)
+router.include_router(apply_pages.router)  # the applicant's online application (T1)
