@@ -133,6 +133,7 @@ async def counts(runtime) -> tuple[int, int, int]:  # type: ignore[no-untyped-de
 
 
 async def test_a_visitor_not_signed_in_is_sent_to_the_applicants_sign_in(browser):
+    assert 'href="/apply"' in (await browser.get("/catalog")).text  # on the public menu
     listed = await browser.get("/apply")
     assert listed.status_code == 200
     assert f'href="/apply/{ITEM}"' in listed.text and 'href="/apply/JS-0001"' in listed.text

@@ -14,7 +14,7 @@ from fastapi import Query, Request, Response
 
 from city_center.case import online
 from city_center.case import online_router as online_api
-from city_center.web.common import PUBLIC_MENU
+from city_center.web.common import public_nav
 from govnet_kit import pages
 from govnet_kit.auth import Principal
 from govnet_kit.errors import DomainError, PermissionDenied
@@ -29,15 +29,12 @@ APPLY_PAGES = pages.Pages(
     sign_in_path="/apply/sign-in",
     sign_out_path="/apply/sign-out",
 )
-APPLY_MENU = (APPLY_HOME, "网上申请", "Apply online")
 router = APPLY_PAGES.router()
 
 
 def nav(request: Request) -> list[tuple[str, str]]:
-    """The public menu, with the online application."""
-    lang = pages.language(request)
-    menu = [m for m in PUBLIC_MENU if m[0] != APPLY_HOME] + [APPLY_MENU]
-    return [(href, zh if lang == "zh" else en) for href, zh, en in menu]
+    """The public menu (the online application is on it)."""
+    return public_nav(request)
 
 
 async def applicant_of(request: Request) -> Principal:

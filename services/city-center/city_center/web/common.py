@@ -33,6 +33,7 @@ PUBLIC_MENU = [
     ("/lookup", "办件查询", "Case look-up"),
     ("/appraisal", "考核公示", "Appraisal"),
     ("/complaints/new", "投诉举报", "Complaints"),
+    ("/apply", "网上申请", "Apply online"),
 ]
 
 
