@@ -33,6 +33,7 @@ from city_center.supervision.models import CaseClock
 from govnet.events.v1 import events_pb2
 from govnet_kit.audit import AuditEntry
 from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, AUDIENCE, ISSUER
+from govnet_kit.calls import PendingCall
 from govnet_kit.db import transaction
 from govnet_kit.messaging import OutboxMessage
 from govnet_kit.personal import applicant_subject_hash
@@ -236,6 +237,9 @@ async def test_an_online_application_is_accepted_with_its_slip_and_looked_up(app
             )
         )
         assert entry is not None and json.loads(entry.data)["origin"] == "online"
+        # The contact goes to notify after commit, retried until acknowledged (N1).
+        call = await s.scalar(select(PendingCall).where(PendingCall.key == number))
+        assert call is not None and call.kind == "register_recipients"
         # The status event the supervision consumer folds into the case's clock (S1).
         events = [
             events_pb2.CaseStatusChanged.FromString(m.payload)

@@ -9,6 +9,7 @@ from city_center.appraisal.router import router as appraisal_router
 from city_center.case import lookup
 from city_center.case.deemed import Sweeper
 from city_center.case.lookup_router import router as lookup_router
+from city_center.case.online_flows import OnlineFlows
 from city_center.case.online_router import router as online_router
 from city_center.case.retention import SPEC as RETENTION
 from city_center.case.router import router as case_router
@@ -53,6 +54,8 @@ def build(settings: CityCenterSettings) -> tuple[Runtime, FastAPI]:
 async def serve(settings: CityCenterSettings) -> None:
     runtime, app = build(settings)
     servicer = CityCenterServicer(runtime)
+    # Calls after commit: an online applicant's contact registered with notify (N1).
+    runtime.register_calls(OnlineFlows(runtime, settings.notify_grpc_target).handlers())
     # Clocks run out in the database, not in memory: any replica may sweep (L5).
     sweeper = Sweeper(
         runtime.sessions,

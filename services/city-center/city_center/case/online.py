@@ -22,7 +22,7 @@ from city_center.case.models import CaseMaterial, CityCase, CityCaseSequence, On
 from city_center.catalog import service as catalog_service
 from govnet.catalog.v1 import catalog_pb2
 from govnet.common.v1 import case_pb2
-from govnet_kit import audit, cases, seasonal
+from govnet_kit import audit, calls, cases, seasonal
 from govnet_kit.auth import Principal
 from govnet_kit.cases import MaterialData, missing_materials
 from govnet_kit.db import utcnow
@@ -34,6 +34,8 @@ from govnet_kit.worktime import WorkCalendar
 
 TIER = case_pb2.TIER_CITY
 ONLINE = "online"
+# The city accepted the case, so it registers the applicant's contact with notify (decision 2).
+REGISTER_RECIPIENTS = "register_recipients"
 SUBJECT_PREFIX = "applicant:"
 SUBJECT_CONTEXT = "city_online_applicant.subject"
 # Where an item is applied for, nearest the applicant first.
@@ -259,6 +261,9 @@ async def _accept(
             "materials": len(kept),
             "origin": ONLINE,
         },
+    )
+    await calls.enqueue(
+        session, kind=REGISTER_RECIPIENTS, key=case.case_number, payload=case.case_number.encode()
     )
     await session.flush()
     return Outcome(
