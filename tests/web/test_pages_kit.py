@@ -8,7 +8,10 @@ from types import SimpleNamespace
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import BaseModel, ValidationError, field_validator
 
+from govnet_kit.pages import FormErrors
+from govnet_kit.personal import IdNumber
 from village_room.web.router import router
 
 
@@ -74,3 +77,25 @@ def test_the_print_stylesheet_is_served(client: TestClient) -> None:
     resp = client.get("/assets/print.css")
     assert resp.status_code == 200 and "size: A4" in resp.text
     assert resp.headers["content-type"].startswith("text/css")
+
+
+def test_a_validators_two_languages_go_to_their_own_side_in_either_order() -> None:
+    """The kit's ID-card and mobile validators say "English / 中文", other validators
+    "中文 / English": either way the Chinese page shows Chinese and the English page English."""
+
+    class Form(BaseModel):
+        id_number: IdNumber
+        title: str
+
+        @field_validator("title")
+        @classmethod
+        def _title(cls, value: str) -> str:
+            raise ValueError("标题过长 / the title is too long")
+
+    try:
+        Form(id_number="12345", title="x")
+    except ValidationError as exc:
+        errors = FormErrors.from_validation(exc)
+    zh, en = errors.by_field["id_number"]
+    assert zh.startswith("身份证号码应为18位") and en.startswith("id_number must be 18 characters")
+    assert errors.by_field["title"] == ("标题过长", "the title is too long")

@@ -94,6 +94,8 @@ class FormErrors:
             msg = err["msg"].removeprefix("Value error, ")
             zh, sep, en = msg.partition(" / ")
             if err["type"] == "value_error" and sep:  # a validator's own "中文 / English"
+                if _has_han(en) and not _has_han(zh):  # or "English / 中文" (the kit's own)
+                    zh, en = en, zh
                 out.add(name, zh, en)
             else:
                 out.add(name, _zh_validation(err["type"], msg), msg)
@@ -107,6 +109,10 @@ class FormErrors:
         name = exc.field or ""
         out.add((rename or {}).get(name, name), exc.message_zh, exc.message)
         return out
+
+
+def _has_han(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _zh_validation(kind: str, message: str) -> str:
