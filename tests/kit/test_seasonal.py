@@ -9,11 +9,14 @@ from govnet.catalog.v1 import catalog_pb2
 from govnet_kit.errors import Conflict, InvalidArgument
 from govnet_kit.seasonal import (
     ReceptionClosed,
+    day_words,
     next_reception_day,
+    reception_lines,
     reception_refusal,
     slot_refusal,
     slots_between,
     slots_of_day,
+    upcoming_reception_days,
 )
 from govnet_kit.worktime import SHANGHAI, CalendarOverride, WorkCalendar
 
@@ -175,3 +178,44 @@ def test_booking_a_slot_is_checked_against_the_item_the_calendar_and_the_clock()
     not_appointment = slot_refusal(item("LY-0001"), sh(2026, 9, 1, 9), CAL, now=now)
     assert isinstance(not_appointment, Conflict) and not_appointment.field == "item_code"
     assert "不实行预约服务" in not_appointment.message_zh
+
+
+def test_the_pages_say_how_a_seasonal_item_is_received_in_both_languages():
+    exam = catalog_pb2.CatalogItem()
+    exam.CopyFrom(EXAM)
+    exam.seasonal.note_zh, exam.seasonal.note_en = "集中考试", "Examinations"
+    assert reception_lines(exam, "zh") == [
+        ("办理方式", "预约服务"),
+        ("办理月份", "2月、3月、9月、10月"),
+        ("接待日", "每周二、周四（节假日除外）"),
+        ("预约时段（北京时间）", "09:00、14:30，每时段20人"),
+        ("说明", "集中考试"),
+    ]
+    assert reception_lines(exam, "en")[1:4] == [
+        ("Months", "February, March, September and October"),
+        ("Reception days", "Tuesdays and Thursdays (not on public holidays)"),
+        ("Slots (Beijing time)", "09:00 and 14:30, 20 places each"),
+    ]
+    window = item(mode=M.SEASONAL_MODE_RETAINED_WINDOW, months=[3, 4, 5])
+    assert reception_lines(window, "en") == [
+        ("Received", "a retained window"),
+        ("Months", "March, April and May"),
+        ("Reception days", "every working day (make-up workdays included)"),
+    ]
+    assert reception_lines(item("LY-0001"), "zh") == []
+
+
+def test_the_coming_reception_days_skip_the_season_and_the_holidays():
+    # From a Monday in August: the season opens on Tuesday 1 September.
+    assert upcoming_reception_days(EXAM, date(2026, 8, 31), CAL, count=3) == [
+        date(2026, 9, 1),
+        date(2026, 9, 3),
+        date(2026, 9, 8),
+    ]
+    # The day itself counts; National Day week (1-7 October) is skipped.
+    assert upcoming_reception_days(EXAM, date(2026, 9, 29), CAL, count=2) == [
+        date(2026, 9, 29),
+        date(2026, 10, 8),
+    ]
+    assert day_words(date(2026, 9, 1), "zh") == "2026年9月1日（周二）"
+    assert day_words(date(2026, 9, 1), "en") == "Tuesday 2026-09-01"

@@ -254,6 +254,78 @@ def _slot(day: date, hhmm: str) -> Slot:
 # -- words ------------------------------------------------------------------------------------
 
 
+_MODE_WORDS = {
+    catalog_pb2.SEASONAL_MODE_RETAINED_WINDOW: ("保留窗口", "a retained window"),
+    catalog_pb2.SEASONAL_MODE_FIXED_RECEPTION_DAYS: ("定期接待日", "fixed reception days"),
+    APPOINTMENT: ("预约服务", "by appointment"),
+}
+
+
+def reception_lines(item: catalog_pb2.CatalogItem, lang: str) -> list[tuple[str, str]]:
+    """(heading, text) of how a seasonal item is received, in `lang` ("zh" or "en"), for the
+    pages of every tier; empty for an item received on every working day."""
+    seasonal = seasonal_of(item)
+    if seasonal is None:
+        return []
+    zh = lang == "zh"
+    mode = _MODE_WORDS.get(seasonal.mode, ("", ""))[0 if zh else 1]
+    months = sorted(seasonal.months)
+    weekdays = sorted(seasonal.reception_weekdays)
+    if zh:
+        lines = [
+            ("办理方式", mode),
+            ("办理月份", "、".join(f"{m}月" for m in months) if months else "全年"),
+            (
+                "接待日",
+                "每" + "、".join(_WEEKDAYS_ZH[d - 1] for d in weekdays) + "（节假日除外）"
+                if weekdays
+                else "每个工作日（含调休上班日）",
+            ),
+        ]
+    else:
+        lines = [
+            ("Received", mode),
+            ("Months", _and([_MONTHS_EN[m - 1] for m in months]) if months else "all year"),
+            (
+                "Reception days",
+                _and([_WEEKDAYS_EN[d - 1] + "s" for d in weekdays]) + " (not on public holidays)"
+                if weekdays
+                else "every working day (make-up workdays included)",
+            ),
+        ]
+    if seasonal.mode == APPOINTMENT and seasonal.slot_times:
+        times = sorted(seasonal.slot_times)
+        lines.append(
+            ("预约时段（北京时间）", "、".join(times) + f"，每时段{seasonal.slot_capacity}人")
+            if zh
+            else ("Slots (Beijing time)", _and(times) + f", {seasonal.slot_capacity} places each")
+        )
+    note = seasonal.note_zh if zh else seasonal.note_en
+    if note:
+        lines.append(("说明" if zh else "Note", note))
+    return lines
+
+
+def upcoming_reception_days(
+    item: catalog_pb2.CatalogItem, first: date, calendar: WorkCalendar, *, count: int = 5
+) -> list[date]:
+    """The first `count` reception days from `first` on (`first` included), within a year."""
+    days: list[date] = []
+    day = first - timedelta(days=1)
+    while len(days) < count:
+        found = next_reception_day(item, day, calendar)
+        if found is None or (found - first).days >= SEARCH_DAYS:
+            break
+        days.append(found)
+        day = found
+    return days
+
+
+def day_words(day: date, lang: str) -> str:
+    """A day as the refusals say it: 2026年9月1日（周二） or Tuesday 2026-09-01."""
+    return _day_zh(day) if lang == "zh" else _day_en(day)
+
+
 def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 

@@ -93,14 +93,7 @@ async def book(
     async with transaction(runtime.sessions) as session:
         item = await catalog_service.get_in_force(session, body.item_code)
         if is_applicant(principal):
-            phone = appointment_service.normalise_phone(body.phone) if body.phone else ""
-            if phone and appointment_service.applicant_subject(phone) != principal.subject:
-                raise InvalidArgument(
-                    "not the phone you signed in with",
-                    message_zh="与登录所用手机号不一致",
-                    field="phone",
-                )
-            person = appointment_service.Person(principal.subject, body.name, phone)
+            person = appointment_service.applicant_person(principal.subject, body.name, body.phone)
         else:
             require_window(principal, item.department_code)
             if not body.phone:

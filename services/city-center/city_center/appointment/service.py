@@ -76,6 +76,19 @@ def applicant_subject(phone: str) -> str:
     return "applicant:" + applicant_subject_hash(phone)
 
 
+def applicant_person(subject: str, name: str, phone: str | None) -> Person:
+    """An applicant booking for themselves: their own subject; a phone, if they give one, must
+    be the one they signed in with (the window calls it)."""
+    digits = normalise_phone(phone) if phone else ""
+    if digits and applicant_subject(digits) != subject:
+        raise InvalidArgument(
+            "not the phone you signed in with",
+            message_zh="与登录所用手机号不一致",
+            field="phone",
+        )
+    return Person(subject, name, digits)
+
+
 # -- slots ------------------------------------------------------------------------------------
 
 
