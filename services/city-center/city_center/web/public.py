@@ -1,6 +1,7 @@
 """The city's public pages (C2): the catalog, searched and browsed, and each item's seven
-disclosures, in Chinese or English. No sign-in; the same domain functions as the public JSON
-API (`city_center.catalog.router`); nothing needs JavaScript."""
+disclosures, in Chinese or English, with a seasonal item's reception days and free slots
+(C5). No sign-in; the same domain functions as the public JSON APIs
+(`city_center.catalog.router`, `city_center.appointment.router`); nothing needs JavaScript."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from typing import Annotated, Literal
 
 from fastapi import Query, Request, Response
 
+from city_center.appointment.dependencies import Calendar, Now
 from city_center.catalog import disclosure
 from city_center.catalog import service as catalog_service
+from city_center.catalog.models import PUBLISHED
+from city_center.web import appointments
 from city_center.web.common import PAGES, ItemCode, public_nav
 from govnet_kit import pages
 from govnet_kit.db import transaction
@@ -66,17 +70,28 @@ async def catalog(
 async def item(
     request: Request,
     code: ItemCode,
+    now: Now,
+    calendar: Calendar,
     version: Annotated[int | None, Query(ge=1)] = None,
+    from_day: appointments.FromDay = None,
 ) -> Response:
-    """The seven disclosures and the double default, in the reader's language (C2, L5)."""
+    """The seven disclosures and the double default, in the reader's language (C2, L5); for
+    a seasonal item in force, its reception days and free appointment slots (C5)."""
+    lang = pages.language(request)
     async with transaction(get_runtime(request).sessions) as session:
         found, status = await catalog_service.get_published(session, code, version)
+        reception = None
+        if status == PUBLISHED:
+            reception = await appointments.reception(
+                session, found, lang=lang, asked=from_day, now=now, calendar=calendar
+            )
     return PAGES.render(
         request,
         "item.html",
         {
             "nav": public_nav(request),
-            "d": disclosure.disclose(found, pages.language(request)),
+            "d": disclosure.disclose(found, lang),
             "status": status,
+            "r": reception,
         },
     )

@@ -16,11 +16,13 @@ from city_center.web import (
     console,
     delegations,
     desk,
+    desk_appointments,
     lookup,
     public,
     staff,
 )
 from city_center.web import apply as apply_pages
+from city_center.web import appointments as appointment_pages
 from city_center.web import supervision as supervision_pages
 from govnet_kit import pages
 
@@ -41,3 +43,5 @@ for part in (
 ):
     router.include_router(part.router)
 router.include_router(apply_pages.router)  # the applicant's online application (T1)
+router.include_router(appointment_pages.router)  # seasonal items' slots, booked (C5)
+router.include_router(desk_appointments.router)  # the window's appointments of a day (C5)
