@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import LargeBinary, String, select
+from sqlalchemy import LargeBinary, String, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -72,3 +72,22 @@ async def version(
 ) -> catalog_pb2.CatalogItem | None:
     row = await session.get(CatalogReplica, (item_code, item_version))
     return catalog_pb2.CatalogItem.FromString(row.item) if row else None
+
+
+async def in_force(session: AsyncSession) -> list[catalog_pb2.CatalogItem]:
+    """Every item's version in force (the highest received), by code."""
+    latest = (
+        select(CatalogReplica.item_code, func.max(CatalogReplica.version).label("version"))
+        .group_by(CatalogReplica.item_code)
+        .subquery()
+    )
+    rows = await session.scalars(
+        select(CatalogReplica.item)
+        .join(
+            latest,
+            (CatalogReplica.item_code == latest.c.item_code)
+            & (CatalogReplica.version == latest.c.version),
+        )
+        .order_by(CatalogReplica.item_code)
+    )
+    return [catalog_pb2.CatalogItem.FromString(raw) for raw in rows]

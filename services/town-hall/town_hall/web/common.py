@@ -19,6 +19,7 @@ PAGES = pages.Pages(
         ("/window/apply", "窗口受理", "Walk-in"),
         ("/window/reports", "投诉举报", "Reports"),
         ("/window/notices", "公告管理", "Notices"),
+        ("/window/seasonal", "季节性事项", "Seasonal items"),
     ],
 )
 CaseNumber = Annotated[str, Path(max_length=40, pattern=r"^[0-9A-Za-z-]+$")]
