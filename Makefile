@@ -56,7 +56,7 @@ test: setup system-packages
 ## bench: every benchmark in bench/ on a fresh platform with BENCH_CASES cases loaded, each
 ## printing its figures and its baseline, then a table (docs/performance.md); then the lateness
 ## of the timeout default alone. 200,000 cases: 10 min 21 s end to end on 2 cores (load 4); the
-## issue's 1,000,000 (BENCH_CASES=1000000) take about 13 minutes to load alone (docs/performance.md)
+## issue's 1,000,000 (BENCH_CASES=1000000) took 20 min to load alone, 30 min end to end (docs/performance.md)
 BENCH_CASES ?= 200000
 bench: setup system-packages
 	$(BIN)/python -m bench.full --cases $(BENCH_CASES)
