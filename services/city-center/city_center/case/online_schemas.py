@@ -3,31 +3,13 @@ its scans (base64), and the three answers of L1."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, Field
 
-from govnet_kit.pages import MAX_UPLOAD_BYTES
 from govnet_kit.personal import IdNumber, MobileNumber
-
-
-def _strict_base64(value: object) -> bytes:
-    """Strict: a damaged upload is an error, not a silently different file."""
-    if not isinstance(value, str):
-        raise ValueError("must be a base64 string")
-    try:
-        content = base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ValueError("not valid base64") from exc
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ValueError(f"larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB")
-    return content
-
-
-StrictBase64 = Annotated[bytes, BeforeValidator(_strict_base64)]
+from govnet_kit.scans import StrictBase64
 
 
 class CodeRequestIn(BaseModel):

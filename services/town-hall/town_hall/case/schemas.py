@@ -1,14 +1,13 @@
-import base64
-import binascii
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, Field
+
+from govnet_kit.scans import StrictBase64
 
 PLACE_CODE = r"^\d{12}$"
 # The resident identity card's number: 17 digits and a check character.
 ID_NUMBER = r"^\d{17}[\dXx]$"
-MAX_MATERIAL_BYTES = 20 * 1024 * 1024
 
 
 class CaseOut(BaseModel):
@@ -29,22 +28,6 @@ class CaseOut(BaseModel):
     owner_staff_id: str = ""
     remaining_days: int | None = None
     supplement_request: dict[str, Any] | None = None
-
-
-def _strict_base64(value: object) -> bytes:
-    """Strict: a damaged upload is an error, not a silently different file."""
-    if not isinstance(value, str):
-        raise ValueError("must be a base64 string")
-    try:
-        content = base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ValueError("not valid base64") from exc
-    if len(content) > MAX_MATERIAL_BYTES:
-        raise ValueError(f"larger than {MAX_MATERIAL_BYTES // (1024 * 1024)} MiB")
-    return content
-
-
-StrictBase64 = Annotated[bytes, BeforeValidator(_strict_base64)]
 
 
 class MaterialIn(BaseModel):

@@ -1,30 +1,13 @@
-import base64
-import binascii
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, Field
 
 from govnet_kit.personal import IdNumber, MobileNumber
+from govnet_kit.scans import MAX_SCAN_BYTES, StrictBase64
 
 PLACE_CODE = r"^\d{12}$"
-MAX_MATERIAL_BYTES = 20 * 1024 * 1024
-
-
-def _strict_base64(value: object) -> bytes:
-    """Strict: a damaged upload is an error, not a silently different file."""
-    if not isinstance(value, str):
-        raise ValueError("must be a base64 string")
-    try:
-        content = base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ValueError("not valid base64") from exc
-    if len(content) > MAX_MATERIAL_BYTES:
-        raise ValueError(f"larger than {MAX_MATERIAL_BYTES // (1024 * 1024)} MiB")
-    return content
-
-
-StrictBase64 = Annotated[bytes, BeforeValidator(_strict_base64)]
+MAX_MATERIAL_BYTES = MAX_SCAN_BYTES
 
 
 class ApplicantIn(BaseModel):
