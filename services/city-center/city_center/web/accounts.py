@@ -13,7 +13,7 @@ in no URL and no cookie (pages are `Cache-Control: no-store`). Nothing here logs
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Collection
+from collections.abc import Awaitable, Callable, Collection
 from typing import Annotated, Any, TypeVar
 
 import grpc
@@ -307,25 +307,28 @@ async def rescope(request: Request, staff_id: StaffId) -> Response:
     return PAGES.redirect(request, f"/console/staff/{staff_id}?done=rescoped")
 
 
-@router.post("/console/staff/{staff_id}/suspend")
-async def suspend(request: Request, staff_id: StaffId) -> Response:
-    """The account can no longer sign in; identity withdraws its credentials everywhere."""
+async def _with_reason(
+    request: Request,
+    staff_id: str,
+    *,
+    action: str,
+    missing: tuple[str, str],
+    call: Callable[[Principal, str], Awaitable[object]],
+    done: str,
+) -> Response:
+    """A change of an account that must say why (suspend, reactivate): the reason asked for
+    beside its field, the change relayed to identity, the account page again."""
     principal = await staff_of(request, CONSOLE)
     form = await pages.form_data(request)
     reason = str(form.get("reason", "")).strip()[:500]
     errors, status = pages.FormErrors(), 422
     if not reason:
-        errors.add("reason", "请填写停用原因", "give the reason for suspending")
+        errors.add("reason", *missing)
     else:
         try:
-            await relay(
-                identity(request).SuspendStaff(
-                    identity_pb2.SuspendStaffRequest(staff_id=staff_id, reason=reason),
-                    **caller(principal),
-                )
-            )
+            await relay(call(principal, reason))
         except DomainError as exc:
-            errors, status = _refused(exc, "suspend"), exc.http_status
+            errors, status = _refused(exc, action), exc.http_status
     if errors:
         return await _account_page(
             request,
@@ -335,38 +338,39 @@ async def suspend(request: Request, staff_id: StaffId) -> Response:
             values={"reason": reason},
             status_code=status,
         )
-    return PAGES.redirect(request, f"/console/staff/{staff_id}?done=suspended")
+    return PAGES.redirect(request, f"/console/staff/{staff_id}?done={done}")
+
+
+@router.post("/console/staff/{staff_id}/suspend")
+async def suspend(request: Request, staff_id: StaffId) -> Response:
+    """The account can no longer sign in; identity withdraws its credentials everywhere."""
+    return await _with_reason(
+        request,
+        staff_id,
+        action="suspend",
+        missing=("请填写停用原因", "give the reason for suspending"),
+        call=lambda principal, reason: identity(request).SuspendStaff(
+            identity_pb2.SuspendStaffRequest(staff_id=staff_id, reason=reason),
+            **caller(principal),
+        ),
+        done="suspended",
+    )
 
 
 @router.post("/console/staff/{staff_id}/reactivate")
 async def reactivate(request: Request, staff_id: StaffId) -> Response:
     """The account signs in again; identity keeps withdrawn what it held before."""
-    principal = await staff_of(request, CONSOLE)
-    form = await pages.form_data(request)
-    reason = str(form.get("reason", "")).strip()[:500]
-    errors, status = pages.FormErrors(), 422
-    if not reason:
-        errors.add("reason", "请填写恢复原因", "give the reason for reactivating")
-    else:
-        try:
-            await relay(
-                identity(request).ReactivateStaff(
-                    identity_pb2.ReactivateStaffRequest(staff_id=staff_id, reason=reason),
-                    **caller(principal),
-                )
-            )
-        except DomainError as exc:
-            errors, status = _refused(exc, "reactivate"), exc.http_status
-    if errors:
-        return await _account_page(
-            request,
-            principal,
-            staff_id,
-            errors=errors,
-            values={"reason": reason},
-            status_code=status,
-        )
-    return PAGES.redirect(request, f"/console/staff/{staff_id}?done=reactivated")
+    return await _with_reason(
+        request,
+        staff_id,
+        action="reactivate",
+        missing=("请填写恢复原因", "give the reason for reactivating"),
+        call=lambda principal, reason: identity(request).ReactivateStaff(
+            identity_pb2.ReactivateStaffRequest(staff_id=staff_id, reason=reason),
+            **caller(principal),
+        ),
+        done="reactivated",
+    )
 
 
 @router.post("/console/staff/{staff_id}/password")
