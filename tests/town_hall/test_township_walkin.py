@@ -9,7 +9,7 @@ import re
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from govnet.catalog.v1 import catalog_pb2
 from govnet.common.v1 import case_pb2
@@ -18,6 +18,7 @@ from govnet_kit.calls import PendingCall
 from govnet_kit.cases import ts
 from govnet_kit.db import transaction, utcnow
 from govnet_kit.errors import Conflict, InvalidArgument, PermissionDenied
+from govnet_kit.worktime import SHANGHAI
 from tests.dbkit import fresh_sessions
 from tests.town_hall.townkit import (
     BIRTH,
@@ -318,3 +319,21 @@ async def test_the_document_waits_for_the_fee_one_window_collects(sessions):
 
     refused = await decided("refuse", reason="不符合《示例法规》第三条")
     assert await hand(refused) in (S.CASE_STATUS_REPLIED, S.CASE_STATUS_CLOSED)
+
+
+async def test_a_seasonal_item_out_of_season_is_refused_at_the_window(sessions):
+    """C5 as at the village: out of its season the item is refused, naming the reason, and
+    neither a case nor a one-time notice is stored."""
+    item = catalog_pb2.CatalogItem()
+    async with sessions() as s:
+        item.CopyFrom(await catalog_replica.current(s, RESETTLEMENT))
+    item.code = "MZ-SEASON"
+    item.seasonal.mode = catalog_pb2.SEASONAL_MODE_RETAINED_WINDOW
+    item.seasonal.months.append(utcnow().astimezone(SHANGHAI).month % 12 + 1)  # next month only
+    async with transaction(sessions) as s:
+        await catalog_replica.store(s, item)
+    with pytest.raises(Conflict) as err:
+        await _apply(sessions, "MZ-SEASON")
+    assert "MZ-SEASON" in err.value.message_zh and err.value.field == "item_code"
+    async with sessions() as s:
+        assert await s.scalar(select(func.count()).select_from(TownOneTimeNotice)) == 0

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from govnet.catalog.v1 import catalog_pb2
 from govnet.common.v1 import case_pb2
-from govnet_kit import audit, calls, cases, catalog_replica, holders, lifecycle
+from govnet_kit import audit, calls, cases, catalog_replica, holders, lifecycle, seasonal
 from govnet_kit.auth import Principal
 from govnet_kit.cases import (
     RIGHTS_AND_OBLIGATIONS,  # noqa: F401 - on this tier's slip
@@ -91,6 +91,10 @@ async def apply(
         tiers = [catalog_replica.TIER_NAMES[item.deciding_tier]]
         return Outcome(kind="redirected", item=item, redirect_tiers=tiers)
 
+    # A seasonal item is received in its season and on its reception days only (C5).
+    refusal = seasonal.reception_refusal(item, utcnow(), calendar)
+    if refusal is not None:
+        raise refusal
     missing = missing_materials(item, materials)
     if missing:
         notice = TownOneTimeNotice(
