@@ -70,20 +70,10 @@ def _village_applies(platform, item: str, materials) -> str:  # type: ignore[no-
         return number
 
 
-def _sign_in(page, base: str, secret: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/window")
-    assert "/window/sign-in" in page.url  # a staff page sends a signed-out visitor to sign in
-    page.fill("#f-username", username)
-    page.fill("#f-password", secret)
-    # Identity's password hash is slow on purpose, and slower on a busy test machine.
-    with page.expect_navigation(url=f"{base}/window", timeout=60_000):
-        page.click("#sign-in button[type=submit]", no_wait_after=True)
-
-
 def test_window_inbox_to_a_decision_printed_with_its_qr_code(platform_pg, page, shots, tmp_path):  # type: ignore[no-untyped-def]
     town = platform_pg.http("town-hall")
     number = _village_applies(platform_pg, ITEM, MATERIALS)
-    _sign_in(page, town, h.password(platform_pg), "town.civil")
+    h.sign_in_window(page, town, h.password(platform_pg), "town.civil")
 
     # The inbox lists the village's case with its clock, at the civil affairs window.
     row = page.locator("#cases tbody tr", has_text=number)
@@ -150,7 +140,7 @@ def test_window_inbox_to_a_decision_printed_with_its_qr_code(platform_pg, page, 
 def test_a_city_items_escalation_as_the_window_sees_it(platform_pg, page, shots):  # type: ignore[no-untyped-def]
     town = platform_pg.http("town-hall")
     number = _village_applies(platform_pg, journey.ITEM, journey.ALL_MATERIALS)
-    _sign_in(page, town, h.password(platform_pg), "town.window")
+    h.sign_in_window(page, town, h.password(platform_pg), "town.window")
 
     def delivered() -> bool:
         page.goto(f"{town}/window/cases/{number}")
@@ -165,7 +155,7 @@ def test_a_city_items_escalation_as_the_window_sees_it(platform_pg, page, shots)
 
 def test_public_notices_in_chinese_and_english_and_on_a_phone(platform_pg, page, browser, shots):  # type: ignore[no-untyped-def]
     town = platform_pg.http("town-hall")
-    _sign_in(page, town, h.password(platform_pg), "town.office")
+    h.sign_in_window(page, town, h.password(platform_pg), "town.office")
     page.goto(f"{town}/window/notices")
     page.select_option("#f-kind", "consultation_phone")
     page.fill("#f-title_zh", "咨询电话")
@@ -225,7 +215,7 @@ def test_report_box_and_decision_without_javascript(platform_pg, no_js_page, sho
 
     # The window's core path: sign in, open the village's case, take it, decide it.
     number = _village_applies(platform_pg, ITEM, MATERIALS)
-    _sign_in(page, town, h.password(platform_pg), "town.civil")
+    h.sign_in_window(page, town, h.password(platform_pg), "town.civil")
     page.goto(f"{town}/window/cases/{number}")
     page.click("#accept-form button[type=submit]")
     page.wait_for_url(re.compile(r"\?done=accepted$"))
@@ -245,7 +235,7 @@ def test_walk_in_notice_slip_decision_and_hand_over(platform_pg, page, shots, tm
     for code in MATERIALS:
         scans[code] = tmp_path / f"{code}.pdf"
         scans[code].write_bytes(b"%PDF-1.4\n% scan of " + code.encode() + b"\n%%EOF\n")
-    _sign_in(page, town, h.password(platform_pg), "town.civil")
+    h.sign_in_window(page, town, h.password(platform_pg), "town.civil")
     page.goto(f"{town}/window/apply")
     page.fill("#f-item_code", ITEM)
     page.click("#item-form button[type=submit]")

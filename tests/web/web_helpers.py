@@ -42,6 +42,17 @@ def sign_in(page, base: str, secret: str, username: str = "village.duty") -> Non
     page.wait_for_url(f"{base}/duty")
 
 
+def sign_in_window(page, base: str, secret: str, username: str = "town.window") -> None:  # type: ignore[no-untyped-def]
+    """The township's window: a staff page sends a signed-out visitor to sign in, then back."""
+    page.goto(f"{base}/window")
+    assert "/window/sign-in" in page.url
+    page.fill("#f-username", username)
+    page.fill("#f-password", secret)
+    # Identity's password hash is slow on purpose, and slower on a busy test machine.
+    with page.expect_navigation(url=f"{base}/window", timeout=60_000):
+        page.click("#sign-in button[type=submit]", no_wait_after=True)
+
+
 def fill_applicant(page, id_number: str = journey.APPLICANT["id_number"]) -> None:  # type: ignore[no-untyped-def]
     page.fill("#f-name", journey.APPLICANT["name"])
     page.fill("#f-id_number", id_number)
