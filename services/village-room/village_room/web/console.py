@@ -1,5 +1,6 @@
-"""The duty console: sign-in (the kit's form), today's page with the visit register and the latest
-cases."""
+"""The duty console: sign-in (the kit's form), today's page: who is on duty, the visit register,
+the replies and certificates waiting to be handed over, what waits to go up to the township and
+why, and the latest cases."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from govnet_kit import pages
 from govnet_kit.auth import Principal
 from govnet_kit.db import transaction, utcnow
 from govnet_kit.web import get_runtime
+from village_room.outbox import service as outbox_service
 from village_room.visit import service as visit_service
 from village_room.visit.models import OUTCOMES_ZH
 from village_room.visit.schemas import VisitIn
@@ -36,17 +38,24 @@ async def _today(
 ) -> Response:
     principal.require_staff(tier="village")
     runtime = get_runtime(request)
+    place, now = principal.place_code, utcnow()
     async with transaction(runtime.sessions) as session:
-        visits = await web_service.visits_today(
-            session, place_code=principal.place_code, now=utcnow()
-        )
-        cases = await web_service.recent_cases(session, place_code=principal.place_code)
+        on_duty = await web_service.on_duty_today(session, place_code=place, now=now)
+        visits = await web_service.visits_today(session, place_code=place, now=now)
+        to_hand_over = await web_service.to_hand_over(session, place_code=place)
+        outbox = await outbox_service.open_calls(session, place)
+        cases = await web_service.recent_cases(session, place_code=place)
     lang = pages.language(request)
     return PAGES.render(
         request,
         "today.html",
         {
+            "on_duty": on_duty,
             "visits": visits,
+            "to_hand_over": [
+                (c, r, status_label(r.decision_status, lang)) for c, r in to_hand_over
+            ],
+            "outbox": outbox,
             "outcomes": OUTCOMES_ZH if lang == "zh" else OUTCOMES_EN,
             "cases": [(c, status_label(c.status, lang)) for c in cases],
             "errors": errors or pages.FormErrors(),

@@ -1,4 +1,5 @@
-"""The reads the duty console needs beyond the JSON API's: the notice, the slip's item, today."""
+"""The reads the duty console needs beyond the JSON API's: the notice, the slip's item, today
+(who is on duty, what waits to be handed over)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from govnet.catalog.v1 import catalog_pb2
 from govnet_kit import catalog_replica
 from govnet_kit.errors import NotFound
 from govnet_kit.worktime import SHANGHAI
-from village_room.case.models import OneTimeNotice, VillageCase
+from village_room.case.models import OneTimeNotice, Reply, VillageCase
+from village_room.roster import service as roster_service
+from village_room.roster.models import DutyMember
 from village_room.visit import service as visit_service
 from village_room.visit.models import Visit
 
@@ -54,3 +57,26 @@ async def recent_cases(
         .limit(limit)
     )
     return list(rows.all())
+
+
+async def on_duty_today(
+    session: AsyncSession, *, place_code: str, now: datetime
+) -> list[DutyMember]:
+    """Who the roster puts in the room today (an empty list: nobody assigned, said on the page)."""
+    today = now.astimezone(SHANGHAI).date()
+    duty = await roster_service.on_duty(session, place_code=place_code, start=today, end=today)
+    return duty.get(today, [])
+
+
+async def to_hand_over(
+    session: AsyncSession, *, place_code: str, limit: int = 50
+) -> list[tuple[VillageCase, Reply]]:
+    """Replies and certificates come down and wait here for the applicant, oldest first."""
+    rows = await session.execute(
+        select(VillageCase, Reply)
+        .join(Reply, Reply.case_id == VillageCase.id)
+        .where(VillageCase.place_code == place_code, Reply.handed_over_at.is_(None))
+        .order_by(Reply.ready_at)
+        .limit(limit)
+    )
+    return [(case, reply) for case, reply in rows.tuples()]
