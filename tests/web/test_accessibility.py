@@ -6,7 +6,8 @@ are WCAG 2.1 AA's, which GB/T 37668 follows):
 - one `<h1>`, and every visible form field has a label a screen reader announces;
 - every image says what it shows (`alt`);
 - text contrasts with what is behind it at 4.5:1 (3:1 for large text);
-- the keyboard reaches the page's content with Tab, and what has focus is visibly marked.
+- the keyboard reaches the page's content with Tab, and what has focus is visibly marked;
+- at a phone's 360 px the page does not scroll sideways (wide tables scroll in their own box).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import city_helpers as ch
 import pytest
 import web_helpers as h
-from web_helpers import DESKTOP
+from web_helpers import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -70,6 +71,12 @@ AUDIT = """() => {
   return problems;
 }"""
 
+# The innermost elements reaching past the phone's edge, to name in a failure.
+OVERFLOW = """() => [...document.querySelectorAll('main *')]
+  .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .filter((e) => ![...e.children].some((c) => c.getBoundingClientRect().right > window.innerWidth + 1))
+  .slice(0, 5).map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}`)"""
+
 FOCUS = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
@@ -105,6 +112,18 @@ def _keyboard(page, url: str) -> list[str]:  # type: ignore[no-untyped-def]
     return [f"{url}: Tab never reached the page's content"]
 
 
+def _phone(page, url: str) -> list[str]:  # type: ignore[no-untyped-def]
+    page.set_viewport_size(PHONE)
+    try:
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width <= PHONE["width"]:
+            return []
+        return [f"{url}: {width} px wide at 360 px, past the edge: {page.evaluate(OVERFLOW)}"]
+    finally:
+        page.set_viewport_size(DESKTOP)
+
+
 def _tier(browser, base: str, pages: list[str], sign_in=None) -> list[str]:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     context.set_default_timeout(15_000)
@@ -116,6 +135,7 @@ def _tier(browser, base: str, pages: list[str], sign_in=None) -> list[str]:  # t
         for path in pages:
             for lang in ("zh", "en"):
                 problems += _audit(page, f"{base}{path}", lang)
+            problems += _phone(page, f"{base}{path}")
         problems += _keyboard(page, f"{base}{pages[0]}")
         return problems
     finally:
