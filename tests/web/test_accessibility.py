@@ -88,7 +88,9 @@ FOCUS = """() => {
 
 
 def _audit(page, url: str, lang: str) -> list[str]:  # type: ignore[no-untyped-def]
-    page.goto(f"{url}{'&' if '?' in url else '?'}lang={lang}")
+    response = page.goto(f"{url}{'&' if '?' in url else '?'}lang={lang}")
+    if response is None or response.status != 200:
+        return [f"{url} [{lang}] answered {response and response.status}"]
     problems = [f"{url} [{lang}] {p}" for p in page.evaluate(AUDIT)]
     declared = page.locator("html").get_attribute("lang")
     if declared != ("zh-CN" if lang == "zh" else "en"):
@@ -149,7 +151,15 @@ def test_public_pages_meet_the_accessibility_rules(platform_pg, browser):  # typ
     problems = _tier(
         browser,
         city,
-        ["/lookup", "/catalog", "/complaints/new", "/complaints/follow", "/apply/sign-in"],
+        [
+            "/lookup",
+            "/catalog",
+            "/catalog/LY-0001",
+            "/catalog/NJ-0001",
+            "/complaints/new",
+            "/complaints/follow",
+            "/apply/sign-in",
+        ],
     )
     problems += _tier(browser, village, ["/lookup"])
     problems += _tier(
@@ -180,11 +190,14 @@ def test_staff_pages_meet_the_accessibility_rules(platform_pg, browser):  # type
     problems += _tier(
         browser,
         town,
-        ["/window/apply", "/window", "/window/cases", "/window/seasonal"],
+        ["/window/apply", "/window", "/window/cases", "/window/seasonal", "/window/reports"],
         lambda p: h.sign_in_window(p, town, secret, "town.civil"),
     )
     problems += _tier(
-        browser, city, ["/desk"], lambda p: ch.sign_in(p, city, secret, "forestry.rep", "/desk")
+        browser,
+        city,
+        ["/desk", "/desk/appointments"],
+        lambda p: ch.sign_in(p, city, secret, "forestry.rep", "/desk"),
     )
     problems += _tier(
         browser,
