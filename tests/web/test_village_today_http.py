@@ -2,7 +2,8 @@
 waiting to be transmitted and why, replies and certificates to hand over"): the village's app
 in process on PostgreSQL. The page names who the roster puts on duty today (or says nobody is),
 lists the reply that came down until it is handed over, and says why a case still waits to go
-up to the township; in Chinese and in English."""
+up to the township; in Chinese and in English. The reply prints as an A4 document with the
+case number as text and as a QR code."""
 
 from __future__ import annotations
 
@@ -131,3 +132,23 @@ async def test_who_is_on_duty_what_to_hand_over_and_what_waits_to_go_up(room):
     assert (
         replied not in (await _page(client)).split('id="h-hand-over"', 1)[1].split("</section>")[0]
     )
+
+
+async def test_the_reply_prints_as_a_document_with_its_case_number_as_qr_code(room):
+    client, runtime = room
+    waiting, replied = await _accepted(runtime), await _replied(runtime)
+    await _page(client)  # signs in
+
+    doc = await client.get(f"/duty/cases/{replied}/document")
+    assert doc.status_code == 200, doc.text
+    assert "<h1>林木采伐许可证</h1>" in doc.text
+    assert f'id="case-number">{replied}<' in doc.text
+    assert 'id="document-number">FORESTRY-2026-000042<' in doc.text
+    assert "<svg" in doc.text and f"办件编号二维码：{replied}" in doc.text
+    assert 'class="printable"' in doc.text and "领取人签收" in doc.text
+    case_page = await client.get(f"/duty/cases/{replied}")
+    assert f'href="/duty/cases/{replied}/document"' in case_page.text
+
+    # No reply yet: nothing to print, said plainly.
+    early = await client.get(f"/duty/cases/{waiting}/document")
+    assert early.status_code == 409 and "该办件尚无答复" in early.text

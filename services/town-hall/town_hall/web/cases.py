@@ -17,6 +17,7 @@ from govnet_kit.db import transaction, utcnow
 from govnet_kit.errors import Conflict, DomainError, InvalidArgument
 from govnet_kit.fee_http import fee_out
 from govnet_kit.grpcutil import domain_error
+from govnet_kit.result_document import ResultDocument
 from govnet_kit.web import get_runtime
 from town_hall.case import router as case_api
 from town_hall.case import service as case_service
@@ -239,14 +240,17 @@ async def document(request: Request, case_number: CaseNumber) -> Response:
         case = await case_of(session, principal, case_number)
         record = await steps.decision_of(session, case)
         item = await steps.item_of(session, case)
-    return PAGES.render(
-        request,
-        "document.html",
-        {
-            "case": case,
-            "item": item,
-            "record": record,
-            "status": status_label(record.status, pages.language(request)),
-        },
-        principal=principal,
+    lang = pages.language(request)
+    doc = ResultDocument(
+        title=record.document_title,
+        case_number=case.case_number,
+        item=f"{item.code} {item.name_zh if lang == 'zh' else item.name_en}",
+        decision=status_label(record.status, lang),
+        document_number=record.result_document_number,
+        when=record.decided_at,
+        text=record.document_text,
+        legal_reason=record.legal_reason,
+        place_code=case.township_code,
+        back_url=f"/window/cases/{case.case_number}",
     )
+    return PAGES.render(request, "result_document.html", {"doc": doc}, principal=principal)

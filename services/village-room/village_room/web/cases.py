@@ -1,5 +1,5 @@
 """A case at the village: the printable acceptance slip, the case page with its fee, its record
-of steps and the reply, and the hand-over of the document (T4). The fee's forms post to
+of steps and the reply, the reply's document printed for the applicant, and its hand-over (T4). The fee's forms post to
 web/fees.py, which answers with this page when the domain refuses."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from govnet.common.v1 import case_pb2
 from govnet_kit import fee_pages, pages
 from govnet_kit.auth import Principal
 from govnet_kit.db import transaction
-from govnet_kit.errors import DomainError
+from govnet_kit.errors import Conflict, DomainError
+from govnet_kit.result_document import ARRIVED, ResultDocument
 from govnet_kit.web import get_runtime
 from village_room.case import service as case_service
 from village_room.case import steps as case_steps
@@ -50,6 +51,36 @@ async def slip(request: Request, case_number: CaseNumber) -> Response:
         {"case": case, "item": item, "rights": (rights_zh, rights_en)},
         principal=principal,
     )
+
+
+@router.get("/duty/cases/{case_number}/document")
+async def document(request: Request, case_number: CaseNumber) -> Response:
+    """The decision that came down, printed on A4 for the applicant to take away and sign for:
+    the result document or the refusal letter, the case number as text and as a QR code."""
+    principal = await PAGES.staff(request)
+    async with transaction(get_runtime(request).sessions) as session:
+        case = await staff_case(session, principal, case_number)
+        reply = await case_service.reply_of(session, case)
+        item = await web_service.item_of(session, case.item_code, case.item_version)
+    if reply is None:
+        raise Conflict(
+            f"case {case_number} has no reply yet", message_zh="该办件尚无答复", field="case_number"
+        )
+    lang = pages.language(request)
+    doc = ResultDocument(
+        title=reply.document_title,
+        case_number=case.case_number,
+        item=f"{item.code} {item.name_zh if lang == 'zh' else item.name_en}",
+        decision=status_label(reply.decision_status, lang),
+        document_number=reply.result_document_number,
+        when=reply.ready_at,
+        when_label=ARRIVED,
+        text=reply.document_text,
+        legal_reason=reply.legal_reason,
+        place_code=case.place_code,
+        back_url=f"/duty/cases/{case.case_number}",
+    )
+    return PAGES.render(request, "result_document.html", {"doc": doc}, principal=principal)
 
 
 async def render_case(
