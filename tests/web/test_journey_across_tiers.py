@@ -2,7 +2,7 @@
 window (its own cookies), as three people at three desks would see it: the village's duty
 staff register the visit, print the one-time notice and then the slip; the township's window
 sees the case go up to the city; the forestry bureau's representative approves it on the desk;
-the village hands the certificate over; and the applicant looks the case up on the city's
+the village prints the certificate and hands it over; and the applicant looks the case up on the city's
 public page with the number and the query code from the slip (issue 8)."""
 
 from __future__ import annotations
@@ -87,6 +87,15 @@ def test_one_case_from_the_village_to_the_city_and_back(platform_pg, browser, sh
     h.village_status(platform_pg, number, "CASE_STATUS_REPLY_READY")
     duty.goto(f"{village}/duty/cases/{number}")
     assert duty.locator("#document-number").inner_text() == document
+    duty.click("#print-document")
+    duty.wait_for_url(f"{village}/duty/cases/{number}/document")
+    duty.emulate_media(media="print")
+    assert duty.locator("#case-number").inner_text() == number
+    assert duty.locator("#document-number").inner_text() == document
+    assert duty.locator("#document svg").is_visible() and duty.locator("header.site").is_hidden()
+    shots(duty, "village-document-printed")
+    duty.emulate_media(media="screen")
+    duty.goto(f"{village}/duty/cases/{number}")
     if h.fee_due(platform_pg, number):
         h.pay_cash(platform_pg, number)
         duty.goto(f"{village}/duty/cases/{number}")
