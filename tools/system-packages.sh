@@ -1,10 +1,11 @@
 #!/bin/sh
 # The Debian packages the test suite needs: PostgreSQL (the real database of the integration
-# tests), Chromium and a CJK font (the browser tests of the web pages, driven by Playwright
-# with Debian's browser, never a downloaded one). As root, install and start them; otherwise
-# say what to install. Safe to run again: it installs only what is missing.
+# tests), Chromium, Firefox ESR and a CJK font (the browser tests of the web pages: Chromium
+# driven by Playwright, Firefox over WebDriver BiDi; Debian's browsers, never downloaded ones).
+# As root, install and start them; otherwise say what to install. Safe to run again: it
+# installs only what is missing.
 set -e
-PACKAGES="postgresql chromium fonts-wqy-microhei"
+PACKAGES="postgresql chromium firefox-esr fonts-wqy-microhei"
 missing=""
 for p in $PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
