@@ -353,3 +353,32 @@ async def test_chain_verification_names_an_edited_record(sessions, tmp_path):
         and "actor=staff:someone-else" in printed
         and f"case_number={N1}" in printed
     )
+
+
+def _projection(clocks: dict[str, CaseClock]) -> dict[str, tuple]:  # type: ignore[type-arg]
+    return {
+        tier: (c.state, c.status, c.outcome, c.deadline, c.responsible_staff_id, c.last_event_id)
+        for tier, c in clocks.items()
+    }
+
+
+async def test_a_fetched_batch_projects_as_its_events_one_by_one(sessions):
+    """The consumer takes a fetch's events in one transaction: two cases' journeys interleaved
+    and one event delivered twice give the clocks the events give one at a time."""
+    first, second = journey(N1), journey(N2, city_staff="rep-2")
+    interleaved = [e for pair in zip(first, second, strict=True) for e in pair] + [first[2]]
+    await feed(sessions, *interleaved)
+    alone = {n: _projection(await clocks_of(sessions, n)) for n in (N1, N2)}
+    assert alone[N2]["city"][4] == "rep-2"
+
+    await emptied(sessions)
+    c = consumer(sessions)
+    async with transaction(sessions) as s:
+        fresh = await c.process_batch(s, [as_message(e) for e in interleaved])
+    assert len(fresh) == len(interleaved) - 1  # the repeated event is handled once
+    assert {n: _projection(await clocks_of(sessions, n)) for n in (N1, N2)} == alone
+
+    # Delivered again after a lost ack: nothing changes and nothing is handled twice.
+    async with transaction(sessions) as s:
+        assert await c.process_batch(s, [as_message(e) for e in interleaved]) == []
+    assert {n: _projection(await clocks_of(sessions, n)) for n in (N1, N2)} == alone

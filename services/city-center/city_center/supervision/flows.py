@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -25,7 +25,7 @@ from city_center.supervision.models import (
 from govnet.events.v1 import events_pb2
 from govnet.notify.v1 import notify_pb2, notify_pb2_grpc
 from govnet_kit.calls import backoff
-from govnet_kit.consumer import DurableConsumer, Event, Handler
+from govnet_kit.consumer import BatchHandler, DurableConsumer, Event, Handler
 from govnet_kit.db import skip_locked, transaction, utcnow
 from govnet_kit.messaging import CASE_STREAM, NatsLink
 from govnet_kit.worktime import SHANGHAI, WorkCalendar
@@ -56,6 +56,24 @@ def status_handler(*, working_days: int, calendar: WorkCalendar) -> Handler:
     return handle
 
 
+def _clock_key(event: Event) -> tuple[str, int]:
+    status = events_pb2.CaseStatusChanged.FromString(event.data)
+    return status.case_number, status.tier
+
+
+def status_batch_handler(*, working_days: int, calendar: WorkCalendar) -> BatchHandler:
+    """A fetch's events in one transaction, not one each (the kit's `batch_handler`). The
+    clocks are locked in key order (case number, then tier), so two batches never wait on each
+    other crosswise; the sort is stable, so each clock still sees its events in stream order."""
+    handle = status_handler(working_days=working_days, calendar=calendar)
+
+    async def handle_batch(session: AsyncSession, events: Sequence[Event]) -> None:
+        for event in sorted(events, key=_clock_key):
+            await handle(session, event)
+
+    return handle_batch
+
+
 def consumer(
     link: NatsLink,
     sessions: async_sessionmaker[AsyncSession],
@@ -70,6 +88,7 @@ def consumer(
         stream=CASE_STREAM.name,
         subjects=SUBJECTS,
         handler=status_handler(working_days=working_days, calendar=calendar),
+        batch_handler=status_batch_handler(working_days=working_days, calendar=calendar),
     )
 
 
