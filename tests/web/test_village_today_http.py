@@ -126,7 +126,21 @@ async def test_who_is_on_duty_what_to_hand_over_and_what_waits_to_go_up(room):
     assert "Party branch committee" in english
     assert "queued, sending at" in english.split('id="outbox"', 1)[1]
 
-    # Handed over: it leaves the list.
+    # The JSON API lists the same, for a front-end of the village's own.
+    api = await client.get(
+        f"/api/v1/cases?place_code={VILLAGE}&to_hand_over=true", headers=staff(sub="duty-zhao")
+    )
+    assert api.status_code == 200, api.text
+    assert [c["case_number"] for c in api.json()] == [replied]
+    assert api.json()[0]["reply"]["result_document_number"] == "FORESTRY-2026-000042"
+    latest = await client.get(f"/api/v1/cases?place_code={VILLAGE}", headers=staff())
+    assert {c["case_number"] for c in latest.json()} == {waiting, replied}
+    other = await client.get("/api/v1/cases?place_code=341102101202", headers=staff())
+    assert other.status_code == 403  # another village's list
+    bad = await client.get("/api/v1/cases?place_code=12", headers=staff())
+    assert bad.status_code == 422 and "place_code" in bad.text
+
+    # Handed over: it leaves the lists.
     resp = await client.post(f"/api/v1/cases/{replied}/hand-over", headers=staff(sub="duty-zhao"))
     assert resp.status_code == 200, resp.text
     assert (

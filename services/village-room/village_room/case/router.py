@@ -13,6 +13,7 @@ from govnet_kit.catalog_replica import TIER_NAMES
 from govnet_kit.db import transaction
 from govnet_kit.web import CurrentPrincipal, CurrentRuntime
 from govnet_kit.worktime import WorkCalendar
+from village_room.case import listing
 from village_room.case import service as case_service
 from village_room.case import steps as case_steps
 from village_room.case.flows import Links
@@ -32,6 +33,7 @@ from village_room.case.schemas import (
     SupplementIn,
     WithdrawalIn,
 )
+from village_room.room.dependencies import PLACE_CODE
 from village_room.visit import service as visit_service
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
@@ -159,6 +161,26 @@ def application_out(outcome: case_service.Outcome, runtime, response: Response) 
             calendar_warning=case.calendar_warning,
         ),
     )
+
+
+@router.get("/cases", response_model=list[CaseOut])
+async def list_cases(
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    place_code: Annotated[str, Query(pattern=PLACE_CODE)],
+    to_hand_over: bool = False,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+) -> list[CaseOut]:
+    """The place's latest cases, or (`to_hand_over=true`) those whose reply waits for the
+    applicant, oldest first: what the duty console's today page lists."""
+    principal.require_staff(tier="village")
+    principal.require_place(place_code)
+    async with transaction(runtime.sessions) as session:
+        if to_hand_over:
+            found = await listing.to_hand_over(session, place_code=place_code, limit=limit)
+        else:
+            found = await listing.recent(session, place_code=place_code, limit=limit)
+    return [case_out(case, reply) for case, reply in found]
 
 
 @router.get("/cases/{case_number}", response_model=CaseOut)

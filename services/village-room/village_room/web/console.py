@@ -13,6 +13,7 @@ from govnet_kit import pages
 from govnet_kit.auth import Principal
 from govnet_kit.db import transaction, utcnow
 from govnet_kit.web import get_runtime
+from village_room.case import listing
 from village_room.outbox import service as outbox_service
 from village_room.visit import service as visit_service
 from village_room.visit.models import OUTCOMES_ZH
@@ -42,9 +43,9 @@ async def _today(
     async with transaction(runtime.sessions) as session:
         on_duty = await web_service.on_duty_today(session, place_code=place, now=now)
         visits = await web_service.visits_today(session, place_code=place, now=now)
-        to_hand_over = await web_service.to_hand_over(session, place_code=place)
+        to_hand_over = await listing.to_hand_over(session, place_code=place)
         outbox = await outbox_service.open_calls(session, place)
-        cases = await web_service.recent_cases(session, place_code=place)
+        cases = await listing.recent(session, place_code=place)
     lang = pages.language(request)
     return PAGES.render(
         request,
@@ -57,7 +58,7 @@ async def _today(
             ],
             "outbox": outbox,
             "outcomes": OUTCOMES_ZH if lang == "zh" else OUTCOMES_EN,
-            "cases": [(c, status_label(c.status, lang)) for c in cases],
+            "cases": [(c, status_label(c.status, lang)) for c, _ in cases],
             "errors": errors or pages.FormErrors(),
             "values": values or {},
             "flash": request.query_params.get("done") and _flash(request),

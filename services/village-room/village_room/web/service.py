@@ -1,18 +1,17 @@
-"""The reads the duty console needs beyond the JSON API's: the notice, the slip's item, today
-(who is on duty, what waits to be handed over)."""
+"""The reads the duty console needs beyond the JSON API's: the notice, the slip's item, today's
+visits and who is on duty."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from govnet.catalog.v1 import catalog_pb2
 from govnet_kit import catalog_replica
 from govnet_kit.errors import NotFound
 from govnet_kit.worktime import SHANGHAI
-from village_room.case.models import OneTimeNotice, Reply, VillageCase
+from village_room.case.models import OneTimeNotice
 from village_room.roster import service as roster_service
 from village_room.roster.models import DutyMember
 from village_room.visit import service as visit_service
@@ -46,19 +45,6 @@ async def visits_today(session: AsyncSession, *, place_code: str, now: datetime)
     )
 
 
-async def recent_cases(
-    session: AsyncSession, *, place_code: str, limit: int = 20
-) -> list[VillageCase]:
-    """This place's latest cases, for the console's "follow a case" list."""
-    rows = await session.scalars(
-        select(VillageCase)
-        .where(VillageCase.place_code == place_code)
-        .order_by(VillageCase.accepted_at.desc())
-        .limit(limit)
-    )
-    return list(rows.all())
-
-
 async def on_duty_today(
     session: AsyncSession, *, place_code: str, now: datetime
 ) -> list[DutyMember]:
@@ -66,17 +52,3 @@ async def on_duty_today(
     today = now.astimezone(SHANGHAI).date()
     duty = await roster_service.on_duty(session, place_code=place_code, start=today, end=today)
     return duty.get(today, [])
-
-
-async def to_hand_over(
-    session: AsyncSession, *, place_code: str, limit: int = 50
-) -> list[tuple[VillageCase, Reply]]:
-    """Replies and certificates come down and wait here for the applicant, oldest first."""
-    rows = await session.execute(
-        select(VillageCase, Reply)
-        .join(Reply, Reply.case_id == VillageCase.id)
-        .where(VillageCase.place_code == place_code, Reply.handed_over_at.is_(None))
-        .order_by(Reply.ready_at)
-        .limit(limit)
-    )
-    return [(case, reply) for case, reply in rows.tuples()]
