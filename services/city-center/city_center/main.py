@@ -19,6 +19,7 @@ from city_center.catalog.calendar_router import router as calendar_router
 from city_center.catalog.router import router as catalog_router
 from city_center.complaint.router import router as complaint_router
 from city_center.config import CityCenterSettings
+from city_center.place.router import router as place_router
 from city_center.supervision import flows as supervision_flows
 from city_center.supervision.router import router as supervision_router
 from city_center.web.router import router as web_router
@@ -43,6 +44,7 @@ def build(settings: CityCenterSettings) -> tuple[Runtime, FastAPI]:
     app.include_router(online_router)  # the applicant's sign-in and online application
     app.state.lookup_limiter = lookup.limiter()  # one for the page and the API
     app.include_router(calendar_router)
+    app.include_router(place_router)  # the places register (T3), and its public list
     app.include_router(appointment_router)
     app.include_router(supervision_router)
     app.include_router(complaint_router)

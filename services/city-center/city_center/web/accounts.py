@@ -21,6 +21,7 @@ from fastapi import Path, Request, Response
 
 from city_center.web import service as web_service
 from city_center.web.common import CONSOLE, PAGES, flash, pick, render, staff_of
+from city_center.web.places import place_options
 from govnet.identity.v1 import identity_pb2, identity_pb2_grpc
 from govnet_kit import pages
 from govnet_kit.auth import Principal
@@ -177,6 +178,7 @@ async def _list_page(
                 department=(values or {}).get("department_code", ""),
             ),
             "accounts": accounts,
+            "place_options": await place_options(request),
             "filters": shown,
             "next_page": next_page,
             "errors": errors,
@@ -261,6 +263,7 @@ async def _account_page(
                 roles=[*account.roles, *(roles or [])],
             ),
             "account": account,
+            "place_options": await place_options(request),
             "errors": errors or pages.FormErrors(),
             "values": shown,
             "checked": set(account.roles if roles is None else roles),

@@ -2,9 +2,9 @@
 (C4) and the working-day table (decision 6). The same domain functions as the administrator's
 JSON API (`city_center.catalog.admin_router`, `calendar_router`).
 
-Staff accounts live in identity; their pages (`accounts`) relay to it. What the console
-cannot do yet is said on the page rather than faked: delegations live in identity (its gRPC API,
-no page yet), and places have no register here.
+Its other pages: the places register (`places`, T3: township halls and village rooms, their
+address, hours and phone; `/api/v1/places`); staff accounts (`accounts`) and delegations
+(`delegations`), which live in identity and are relayed to it.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The city center's pages (issue 8), served by the city service itself: the public catalog,
 appraisal and complaint form; the chief representative's desk; the e-supervision dashboard;
-the administrator's console, with the staff accounts it relays to identity. Every handler calls
-the same domain functions as the JSON API inside one transaction and answers with a page or a
-303 to the next one; nothing needs JavaScript."""
+the administrator's console, with the places register and the staff accounts it relays to
+identity. Every handler calls the same domain functions as the JSON API inside one transaction
+and answers with a page or a 303 to the next one; nothing needs JavaScript."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from city_center.web import (
     desk,
     desk_appointments,
     lookup,
+    places,
     public,
     staff,
 )
@@ -38,6 +39,7 @@ for part in (
     supervision_pages,
     console,
     calendar,
+    places,
     accounts,
     delegations,
 ):
