@@ -73,7 +73,9 @@ async def identity_server(
     runtime, _app, signer = build(settings)
     runtime.sessions = sessions
     server = grpc.aio.server(
-        interceptors=[AuthInterceptor(runtime.verifier, PUBLIC_METHODS, sessions)]
+        interceptors=[
+            AuthInterceptor(runtime.verifier, PUBLIC_METHODS, sessions, runtime.revocations)
+        ]
     )
     identity_pb2_grpc.add_IdentityServiceServicer_to_server(
         IdentityServicer(runtime, signer), server

@@ -3,7 +3,8 @@ Every grant, exchange, revocation and refusal lands in the audit chain."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import pytest_asyncio
@@ -41,6 +42,12 @@ def staff_principal(staff: Staff) -> Principal:
         place_code=staff.place_code,
         department_code=staff.department_code,
     )
+
+
+def signed_in_after(principal: Principal, ended_at: datetime | None) -> Principal:
+    """The same staff member's session from a sign-in in the second after `ended_at`."""
+    assert ended_at is not None
+    return replace(principal, issued_at=int(ended_at.timestamp()) + 1)
 
 
 @pytest_asyncio.fixture(params=["sqlite", "postgresql"])
@@ -368,10 +375,15 @@ async def test_a_reactivated_account_holds_nothing_from_before_its_suspension(wo
     assert {e.delegation_id for e in pushed} >= {old.id}
     assert {e.substitution_id for e in pushed} >= {substitution.id}
     assert "staff.reactivated" in actions
+    # The session from before the suspension has ended; the representative signs in anew
+    # (a second later: identity answers the suspension only once its second is over).
     assert isinstance(await _exchange(sessions, p["rep"]), Refused)
+    rep_again = signed_in_after(p["rep"], back.sessions_ended_at)
+    refused = await _exchange(sessions, rep_again)
+    assert isinstance(refused, Refused) and "no valid delegation" in refused.error.message
     # The department grants anew, and the credential comes.
     await _grant(sessions, p["head"], p["rep"])
-    assert not isinstance(await _exchange(sessions, p["rep"]), Refused)
+    assert not isinstance(await _exchange(sessions, rep_again), Refused)
 
 
 async def test_a_reset_password_signs_in_the_old_one_no_more_and_lifts_the_lockout(world):
@@ -400,3 +412,30 @@ async def test_a_reset_password_signs_in_the_old_one_no_more_and_lifts_the_locko
     assert not isinstance(ok, Refused)
     assert "staff.password_reset" in [e.action for e in entries]
     assert all(new not in str(e.data) for e in entries)
+
+
+async def test_a_password_reset_ends_the_sessions_opened_before_it_at_identity_too(world):
+    """Identity checks its own table: a session from before the reset exchanges for no
+    credential; the reset is pushed to every service with the same time, by staff id."""
+    sessions, p = world
+    await _grant(sessions, p["head"], p["rep"])
+    assert not isinstance(await _exchange(sessions, p["rep"]), Refused)
+    async with transaction(sessions) as s:
+        staff, _ = await staff_service.reset_password(s, actor=ADMIN, staff_id=p["rep"].subject)
+        ended_at = staff.sessions_ended_at
+    refused = await _exchange(sessions, p["rep"])
+    assert isinstance(refused, Refused) and isinstance(refused.error, Unauthenticated)
+    assert refused.error.message_zh == "会话已结束，请重新登录"
+    assert not isinstance(await _exchange(sessions, signed_in_after(p["rep"], ended_at)), Refused)
+    async with sessions() as s:
+        pushed = [
+            events_pb2.GrantRevoked.FromString(m.payload)
+            for m in (
+                await s.scalars(
+                    select(OutboxMessage).where(OutboxMessage.subject == GRANT_REVOKED_SUBJECT)
+                )
+            ).all()
+        ]
+    assert [(e.staff_id, e.revoked_at.ToDatetime(tzinfo=UTC)) for e in pushed] == [
+        (p["rep"].subject, ended_at)
+    ]

@@ -7,8 +7,8 @@ import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from govnet.events.v1 import events_pb2
-from govnet_kit.auth import ApprovalCredential
-from govnet_kit.errors import PermissionDenied
+from govnet_kit.auth import ApprovalCredential, Principal
+from govnet_kit.errors import PermissionDenied, Unauthenticated
 from govnet_kit.grants import RevokedGrants
 
 SUSPENDED_AT = 1_700_000_000
@@ -50,3 +50,20 @@ def test_a_revocation_without_its_time_withdraws_every_credential_of_the_account
     revoked.apply(events_pb2.GrantRevoked(event_id="e", staff_id="rep"))
     with pytest.raises(PermissionDenied):
         revoked.check(credential(SUSPENDED_AT + 10**6))
+
+
+def test_a_staff_session_opened_until_the_accounts_revocation_has_ended():
+    """A suspension or password reset: the session of that second or before is refused with
+    a message that says so in both languages; a later sign-in's passes; others are untouched."""
+    revoked = RevokedGrants()
+    revoked.apply(
+        events_pb2.GrantRevoked(
+            event_id="e", staff_id="rep", revoked_at=Timestamp(seconds=SUSPENDED_AT, nanos=9)
+        )
+    )
+    for issued_at in (SUSPENDED_AT - 60, SUSPENDED_AT):
+        with pytest.raises(Unauthenticated) as ended:
+            revoked.check_session(Principal(subject="rep", kind="staff", issued_at=issued_at))
+        assert ended.value.message_zh == "会话已结束，请重新登录"
+    revoked.check_session(Principal(subject="rep", kind="staff", issued_at=SUSPENDED_AT + 1))
+    revoked.check_session(Principal(subject="other", kind="staff", issued_at=SUSPENDED_AT))

@@ -45,6 +45,8 @@ class Principal:
     tier: str = ""
     place_code: str = ""
     department_code: str = ""
+    # `iat`: a suspension or password reset ends the staff sessions issued until then.
+    issued_at: int = 0
     token: str = field(default="", repr=False)
 
     def has_role(self, role: str) -> bool:
@@ -176,6 +178,7 @@ class TokenVerifier:
             tier=claims.get("tier", ""),
             place_code=claims.get("place", ""),
             department_code=claims.get("dept", ""),
+            issued_at=int(claims.get("iat", 0)),
             token=token,
         )
 

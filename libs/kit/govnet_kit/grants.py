@@ -2,7 +2,9 @@
 
 Each process replays the (small) revocation stream with an ordered consumer at start and keeps
 following it, so a delegation withdrawn or a substitution ended is refused everywhere within
-moments; services also re-check the grant with identity at decision time.
+moments; services also re-check the grant with identity at decision time. A revocation that
+names a staff id (a suspension, a password reset) also ends that person's sessions: their
+access tokens issued until then are refused as well as their approval credentials.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from nats.js.api import DeliverPolicy, StorageType, StreamConfig
 from nats.js.errors import BadRequestError
 
 from govnet.events.v1 import events_pb2
-from govnet_kit.auth import ApprovalCredential
-from govnet_kit.errors import PermissionDenied
+from govnet_kit.auth import ApprovalCredential, Principal
+from govnet_kit.errors import PermissionDenied, Unauthenticated
 from govnet_kit.messaging import NatsLink
 
 log = logging.getLogger(__name__)
@@ -41,9 +43,9 @@ class RevokedGrants:
     def __init__(self) -> None:
         self.delegations: set[str] = set()
         self.substitutions: set[str] = set()
-        # Staff id -> when the account was last suspended (epoch seconds, identity's clock):
-        # the credentials issued until then are withdrawn; an account identity has reactivated
-        # since gets new ones, which pass.
+        # Staff id -> when the account was last suspended or its password reset (epoch
+        # seconds, identity's clock): the sessions and credentials issued until then are
+        # withdrawn; those issued since (a new sign-in, a reactivated account) pass.
         self.staff: dict[str, int] = {}
 
     def apply(self, event: events_pb2.GrantRevoked) -> None:
@@ -68,6 +70,18 @@ class RevokedGrants:
         if any(credential.issued_at <= self.staff.get(p, -1) for p in people if p):
             raise PermissionDenied(
                 "the account behind this credential is suspended", message_zh="账号已被停用"
+            )
+
+    def check_session(self, principal: Principal) -> None:
+        """A staff session opened at or before the account's last suspension or password reset
+        has ended. `iat` has whole seconds, so a token of the revocation's own second is refused
+        too (as credentials are); identity answers the reset only once that second is over, so a
+        sign-in with the new password always passes (identity.staff.flows.after_sessions_ended)."""
+        if principal.kind == "staff" and principal.issued_at <= self.staff.get(
+            principal.subject, -1
+        ):
+            raise Unauthenticated(
+                "this session has ended; sign in again", message_zh="会话已结束，请重新登录"
             )
 
     async def follow(self, link: NatsLink) -> None:

@@ -7,6 +7,7 @@ import contextvars
 import logging
 import time
 import uuid
+from typing import TYPE_CHECKING
 
 import grpc
 from opentelemetry.instrumentation.grpc import aio_client_interceptors
@@ -26,6 +27,9 @@ from govnet_kit.errors import (
     Unauthenticated,
     Unavailable,
 )
+
+if TYPE_CHECKING:
+    from govnet_kit.grants import RevokedGrants
 
 log = logging.getLogger(__name__)
 
@@ -82,10 +86,12 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
         verifier: TokenVerifier,
         public_methods: frozenset[str] = frozenset(),
         sessions: async_sessionmaker[AsyncSession] | None = None,
+        revocations: RevokedGrants | None = None,
     ):
         self._verifier = verifier
         self._public = public_methods | HEALTH_METHODS
         self._sessions = sessions
+        self._revocations = revocations
 
     async def intercept_service(self, continuation, handler_call_details):  # type: ignore[no-untyped-def]
         handler = await continuation(handler_call_details)
@@ -98,6 +104,7 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
         inner = handler.unary_unary
 
         sessions = self._sessions
+        revocations = self._revocations
 
         async def behavior(request, context: grpc.aio.ServicerContext):  # type: ignore[no-untyped-def]
             principal: Principal | None = None
@@ -112,6 +119,8 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
             try:
                 if token:
                     principal = await verifier.principal(token)
+                    if revocations is not None:  # a session ended by a suspension or reset
+                        revocations.check_session(principal)
                     principal.require_method(method)
                 elif not public:
                     raise Unauthenticated("missing bearer token", message_zh="缺少访问令牌")

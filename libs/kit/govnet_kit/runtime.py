@@ -169,7 +169,7 @@ class Runtime:
             interceptors=[
                 self.metrics.grpc_interceptor(),
                 aio_server_interceptor(),
-                AuthInterceptor(self.verifier, public_methods, self.sessions),
+                AuthInterceptor(self.verifier, public_methods, self.sessions, self.revocations),
             ],
             options=MESSAGE_OPTIONS,
         )

@@ -55,8 +55,11 @@ async def get_principal(request: Request) -> Principal:
     token = bearer(request.headers.get("authorization")) or request.cookies.get(SESSION_COOKIE)
     if not token:
         raise Unauthenticated("sign in first", message_zh="请先登录")
-    principal = await get_runtime(request).verifier.principal(token)
+    runtime = get_runtime(request)
+    principal = await runtime.verifier.principal(token)
     request.state.principal = principal  # so a refusal further on is recorded against them
+    # A suspension or password reset ends the sessions opened before it (pages: sign in again).
+    runtime.revocations.check_session(principal)
     return principal
 
 

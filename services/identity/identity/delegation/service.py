@@ -15,7 +15,7 @@ from govnet_kit import audit
 from govnet_kit.auth import Principal
 from govnet_kit.cases import ts
 from govnet_kit.db import new_id, utcnow
-from govnet_kit.errors import InvalidArgument, NotFound, PermissionDenied
+from govnet_kit.errors import InvalidArgument, NotFound, PermissionDenied, Unauthenticated
 from govnet_kit.grants import GRANT_REVOKED_SUBJECT
 from govnet_kit.messaging import add_event
 from identity.staff.models import Delegation, Staff, Substitution
@@ -52,13 +52,13 @@ def _check_period(valid_from: datetime, valid_until: datetime) -> None:
         )
 
 
-def publish_revoked(session: AsyncSession, **ids: str) -> None:
+def publish_revoked(session: AsyncSession, *, at: datetime | None = None, **ids: str) -> None:
     event_id = new_id()
     add_event(
         session,
         subject=GRANT_REVOKED_SUBJECT,
         event_id=event_id,
-        message=events_pb2.GrantRevoked(event_id=event_id, revoked_at=ts(utcnow()), **ids),
+        message=events_pb2.GrantRevoked(event_id=event_id, revoked_at=ts(at or utcnow()), **ids),
     )
 
 
@@ -418,6 +418,18 @@ async def exchange(
     staff = await session.get(Staff, actor.subject)
     if staff is None or not staff.active:
         return await _refuse(session, actor, "the account is suspended", "账号已被停用", facts)
+    if staff.session_ended(actor.issued_at):  # opened before a password reset
+        await audit.append(
+            session,
+            actor=f"staff:{actor.subject}",
+            action="credential.refused",
+            data={"reason": "session ended", **facts},
+        )
+        return Refused(
+            Unauthenticated(
+                "this session has ended; sign in again", message_zh="会话已结束，请重新登录"
+            )
+        )
     substitution = None
     holder = actor.subject
     if on_behalf_of:

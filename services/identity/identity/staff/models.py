@@ -23,7 +23,16 @@ class Staff(Base):
     active: Mapped[bool] = mapped_column(default=True)
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
+    # The last suspension or password reset: the sessions and credentials issued until then
+    # are refused (services learn it from the GrantRevoked event with the same time).
+    sessions_ended_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def session_ended(self, issued_at: int) -> bool:
+        """Was a token issued at `issued_at` (`iat`, whole seconds) ended since? Its own
+        second counts as before, as services count it (govnet_kit.grants)."""
+        ended = self.sessions_ended_at
+        return ended is not None and issued_at <= int(ended.timestamp())
 
 
 class Delegation(Base):

@@ -71,7 +71,10 @@ async def sign_in(
     day_places: Collection[str] = (),
 ) -> tuple[Staff, IssuedToken] | Refused:
     """A refusal is returned, not raised, so that the failed count and its audit entry commit."""
-    staff = await session.scalar(select(Staff).where(Staff.username == username))
+    # Locked, so a sign-in with the old password and a reset or suspension never interleave:
+    # either this token is issued before the sessions are ended (and is ended with them) or
+    # the sign-in reads the account as it is after.
+    staff = await session.scalar(select(Staff).where(Staff.username == username).with_for_update())
     now = utcnow()
     if staff is not None and staff.locked_until is not None and staff.locked_until > now:
         await audit.append(session, actor=f"staff:{staff.id}", action="sign_in.locked")
@@ -311,8 +314,8 @@ async def create_staff(
     return staff
 
 
-async def _get(session: AsyncSession, staff_id: str) -> Staff:
-    staff = await session.get(Staff, staff_id) if staff_id else None
+async def _get(session: AsyncSession, staff_id: str, *, lock: bool = False) -> Staff:
+    staff = await session.get(Staff, staff_id, with_for_update=lock) if staff_id else None
     if staff is None:
         raise NotFound(
             f"no staff account {staff_id}", message_zh="没有这个工作人员账号", field="staff_id"
@@ -364,15 +367,24 @@ async def list_staff(
     return rows[:limit], len(rows) > limit
 
 
+def end_sessions(session: AsyncSession, staff: Staff, *, reason: str) -> None:
+    """Ends the account's open sessions and credentials: identity refuses them from its own
+    table, every other service from the GrantRevoked event (same time), by `iat`. The edge
+    answers only once this second is over (`flows.after_sessions_ended`), so the next
+    sign-in's token carries a later `iat` and passes."""
+    staff.sessions_ended_at = utcnow()
+    publish_revoked(session, at=staff.sessions_ended_at, staff_id=staff.id, reason=reason)
+
+
 async def suspend_staff(
     session: AsyncSession, *, actor: Principal, staff_id: str, reason: str
 ) -> Staff:
     """Suspension also withdraws every credential the account holds, everywhere (NATS)."""
     _require_admin(actor)
-    staff = await _get(session, staff_id)
+    staff = await _get(session, staff_id, lock=True)
     if staff.active:
         staff.active = False
-        publish_revoked(session, staff_id=staff.id, reason=reason[:500])
+        end_sessions(session, staff, reason=reason[:500])
         await audit.append(
             session,
             actor=f"staff:{actor.subject}",
@@ -447,12 +459,14 @@ async def reset_password(
     session: AsyncSession, *, actor: Principal, staff_id: str
 ) -> tuple[Staff, str]:
     """A new password chosen by identity, returned this once (never logged, never audited),
-    kept as a hash; the lockout is lifted, since the holder may have locked it forgetting."""
+    kept as a hash; the lockout is lifted, since the holder may have locked it forgetting.
+    Whoever knew the old one is signed out everywhere: the open sessions end."""
     _require_admin(actor)
-    staff = await _get(session, staff_id)
+    staff = await _get(session, staff_id, lock=True)
     password = initial_password()
     staff.password_hash = hash_password(password)
     staff.failed_sign_ins, staff.locked_until = 0, None
+    end_sessions(session, staff, reason="password reset")
     await audit.append(
         session,
         actor=f"staff:{actor.subject}",

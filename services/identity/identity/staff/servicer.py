@@ -19,6 +19,7 @@ from identity.applicant.flows import CodeSender
 from identity.config import IdentitySettings
 from identity.delegation import service as delegation_service
 from identity.staff import service
+from identity.staff.flows import after_sessions_ended
 from identity.staff.models import Delegation, Staff, Substitution
 from identity.tokens import Refused, Signer
 
@@ -292,8 +293,9 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             staff = await service.suspend_staff(
                 session, actor=current_principal(), staff_id=request.staff_id, reason=request.reason
             )
-            out = _staff_out(staff)
+            out, ended_at = _staff_out(staff), staff.sessions_ended_at
         self._rt.committed()
+        await after_sessions_ended(ended_at)
         return identity_pb2.SuspendStaffResponse(staff=out)
 
     async def RescopeStaff(self, request, context):  # type: ignore[no-untyped-def]
@@ -350,7 +352,9 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             staff, password = await service.reset_password(
                 session, actor=current_principal(), staff_id=request.staff_id
             )
-            out = _staff_out(staff)
+            out, ended_at = _staff_out(staff), staff.sessions_ended_at
+        self._rt.committed()  # the end of the sessions opened with the old password
+        await after_sessions_ended(ended_at)
         return identity_pb2.ResetStaffPasswordResponse(staff=out, new_password=password)
 
     async def ListDelegations(self, request, context):  # type: ignore[no-untyped-def]
