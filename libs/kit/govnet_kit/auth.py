@@ -47,6 +47,9 @@ class Principal:
     department_code: str = ""
     # `iat`: a suspension or password reset ends the staff sessions issued until then.
     issued_at: int = 0
+    # A staff member's display name (the `name` claim), for receipts; "" in older tokens.
+    # Not applicant data, but a person's name all the same: kept out of reprs and logs.
+    name: str = field(default="", repr=False)
     token: str = field(default="", repr=False)
 
     def has_role(self, role: str) -> bool:
@@ -179,6 +182,7 @@ class TokenVerifier:
             place_code=claims.get("place", ""),
             department_code=claims.get("dept", ""),
             issued_at=int(claims.get("iat", 0)),
+            name=str(claims.get("name", "")),
             token=token,
         )
 

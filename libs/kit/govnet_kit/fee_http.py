@@ -93,7 +93,15 @@ class ReceiptOut(BaseModel):
     paid_at: datetime
     fee_basis_zh: str
     fee_basis_en: str
+    # Who took the payment: "张三 (staff id)", or the id alone when the name is not known.
+    collected_by: str = ""
     text: str
+
+
+def collected_by(charge: FeeChargeColumns) -> str:
+    """The collector as a receipt names them: display name and account id, else the id."""
+    who = charge.recorded_by or ""
+    return f"{charge.recorded_by_name} ({who})" if charge.recorded_by_name else who
 
 
 @asynccontextmanager
@@ -172,6 +180,7 @@ def receipt_out(receipt: Receipt) -> ReceiptOut:
             f"缴费方式 Paid by: {method_zh} / {charge.method}",
             f"缴费时间 Paid at: {paid_local:%Y-%m-%d %H:%M} (北京时间 Beijing time)",
             f"收费依据 Fee basis: {charge.fee_basis_zh} / {charge.fee_basis_en}",
+            f"收款人 Collected by: {collected_by(charge)}",
         ]
     )
     return ReceiptOut(
@@ -190,5 +199,6 @@ def receipt_out(receipt: Receipt) -> ReceiptOut:
         paid_at=charge.paid_at,
         fee_basis_zh=charge.fee_basis_zh,
         fee_basis_en=charge.fee_basis_en,
+        collected_by=collected_by(charge),
         text=text,
     )

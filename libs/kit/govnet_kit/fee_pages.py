@@ -50,7 +50,7 @@ class FeeDomain(Protocol):
     ) -> object: ...
 
     async def pay_at_window(
-        self, session: AsyncSession, *, case: Any, method: str, staff_id: str
+        self, session: AsyncSession, *, case: Any, method: str, staff_id: str, staff_name: str
     ) -> object: ...
 
     async def waive(
@@ -197,7 +197,11 @@ def fee_routes(
 
         async def act(session: AsyncSession, case: Any) -> object:
             return await domain.pay_at_window(
-                session, case=case, method=method, staff_id=principal.subject
+                session,
+                case=case,
+                method=method,
+                staff_id=principal.subject,
+                staff_name=principal.name,
             )
 
         return await act_on(
@@ -252,7 +256,7 @@ def fee_routes(
             "fee_receipt.html",
             {
                 "r": fee_http.receipt_out(found),
-                "received_by": found.charge.recorded_by or "",
+                "collected_by": fee_http.collected_by(found.charge),
                 "method": zh if lang == "zh" else en,
                 "case_href": f"{prefix}/cases/{case_number}",
                 "home": home,

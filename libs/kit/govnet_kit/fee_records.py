@@ -61,6 +61,9 @@ class FeeChargeColumns:
     receipt_number: Mapped[str | None] = mapped_column(String(40), unique=True)
     paid_at: Mapped[datetime | None]
     recorded_by: Mapped[str | None] = mapped_column(String(80))
+    # The collector's display name as their session carried it, so the receipt names them
+    # whoever prints it later; None when paid online or with a token without the name.
+    recorded_by_name: Mapped[str | None] = mapped_column(String(100))
     # Waived: only by staff, with the reason on record.
     waiver_reason: Mapped[str | None] = mapped_column(Text)
     waived_by: Mapped[str | None] = mapped_column(String(80))
@@ -196,12 +199,14 @@ class FeeBook:
         *,
         method: str,
         actor: str,
+        actor_name: str = "",
     ) -> None:
         now = utcnow()
         charge.status = PAID
         charge.method = method
         charge.paid_at = now
         charge.recorded_by = actor
+        charge.recorded_by_name = actor_name[:100] or None
         charge.receipt_number = await receipts.next_number(session, charge.place_code, now)
         await session.flush()
         await audit.append(
@@ -217,7 +222,13 @@ class FeeBook:
         )
 
     async def pay_at_window(
-        self, session: AsyncSession, *, case: FeeCase, method: str, staff_id: str
+        self,
+        session: AsyncSession,
+        *,
+        case: FeeCase,
+        method: str,
+        staff_id: str,
+        staff_name: str = "",
     ) -> FeeChargeColumns:
         """Cash or card taken at the window; the receipt number is issued now, once."""
         if method not in WINDOW_METHODS:
@@ -229,7 +240,9 @@ class FeeBook:
         charge = await self.charge_for(session, case, actor=staff_id, lock=True)
         if charge.status != DUE:
             raise not_due(charge, "take a payment", "收费")
-        await self.mark_paid(session, charge, case, method=method, actor=staff_id)
+        await self.mark_paid(
+            session, charge, case, method=method, actor=staff_id, actor_name=staff_name
+        )
         return charge
 
     async def waive(

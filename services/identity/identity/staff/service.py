@@ -109,6 +109,7 @@ async def sign_in(
             "tier": staff.tier,
             "place": staff.place_code,
             "dept": staff.department_code,
+            "name": staff.display_name,  # receipts name who collected (not applicant data)
         },
         session_ttl_s(staff.place_code, now, ttl_s=ttl_s, day_places=day_places),
     )

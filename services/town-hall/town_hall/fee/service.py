@@ -51,11 +51,11 @@ async def assess(session: AsyncSession, *, case: TownCase, units: int, actor: st
 
 
 async def pay_at_window(
-    session: AsyncSession, *, case: TownCase, method: str, staff_id: str
+    session: AsyncSession, *, case: TownCase, method: str, staff_id: str, staff_name: str = ""
 ) -> TownFeeCharge:
     """Cash or card taken at the window; the receipt number is issued now, once."""
     charge = await BOOK.pay_at_window(
-        session, case=fee_case(case), method=method, staff_id=staff_id
+        session, case=fee_case(case), method=method, staff_id=staff_id, staff_name=staff_name
     )
     assert isinstance(charge, TownFeeCharge)
     return charge

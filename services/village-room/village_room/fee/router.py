@@ -132,7 +132,11 @@ async def pay_at_window(
         async with transaction(runtime.sessions) as session:
             case = await _case(session, principal, case_number, staff_only=True)
             await service.pay_at_window(
-                session, case=case, method=body.method, staff_id=principal.subject
+                session,
+                case=case,
+                method=body.method,
+                staff_id=principal.subject,
+                staff_name=principal.name,
             )
             return receipt_out(await service.receipt(session, case=case, actor=principal.subject))
 

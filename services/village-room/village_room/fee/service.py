@@ -67,11 +67,11 @@ async def assess(session: AsyncSession, *, case: VillageCase, units: int, actor:
 
 
 async def pay_at_window(
-    session: AsyncSession, *, case: VillageCase, method: str, staff_id: str
+    session: AsyncSession, *, case: VillageCase, method: str, staff_id: str, staff_name: str = ""
 ) -> FeeCharge:
     """Cash or card taken at the window by the duty staff; the receipt number is issued now."""
     charge = await BOOK.pay_at_window(
-        session, case=fee_case(case), method=method, staff_id=staff_id
+        session, case=fee_case(case), method=method, staff_id=staff_id, staff_name=staff_name
     )
     assert isinstance(charge, FeeCharge)
     return charge

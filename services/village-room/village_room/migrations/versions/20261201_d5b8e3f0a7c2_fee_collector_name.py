@@ -1,0 +1,26 @@
+"""fee charge: the collector's display name, as the receipt names them
+
+Revision ID: d5b8e3f0a7c2
+Revises: a1c3e5b7d9f2
+Create Date: 2026-12-01 10:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "d5b8e3f0a7c2"
+down_revision: str | None = "a1c3e5b7d9f2"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("fee_charge", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("recorded_by_name", sa.String(length=100), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("fee_charge", schema=None) as batch_op:
+        batch_op.drop_column("recorded_by_name")
