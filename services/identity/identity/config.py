@@ -26,7 +26,7 @@ class IdentitySettings(ServiceSettings):
     demo_password: SecretStr = SecretStr("")
     access_token_ttl_s: int = 8 * 3600
     # Places served by an edge node (decision 4): their staff's sessions last the working day,
-    # to 24:00 Asia/Shanghai (identity.staff.service.session_ttl_s).
+    # to 24:00 Asia/Shanghai (identity.staff.sign_in.session_ttl_s).
     edge_places: list[str] = []
     service_token_ttl_s: int = 3600
     approval_credential_ttl_s: int = 600
