@@ -3,8 +3,9 @@ PostgreSQL, its catalog copy with seasonal items of its own, a city appointment 
 forwards, a seasonal item only the city accepts and an item no longer seasonal in its latest
 version. The public page per township and the window staff's page list the township's seasonal
 items, in force, with their reception days in Chinese and English, whether today is one, the
-coming ones, and for an appointment item where to book it (the township takes no
-appointments); staff of another tier are refused."""
+coming ones, and for an appointment item where to book it (at the hall's own window: the
+public is told to come or phone, the staff get a link to the hall's appointment book); staff of
+another tier are refused."""
 
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ SETTLED = variant(  # the township's own, on fixed reception days
     note_zh="每周一、三、五集中结算",
     note_en="Settled on Mondays, Wednesdays and Fridays",
 )
-EXAM = variant(  # forwarded to the city, which books its slots
+EXAM = variant(  # forwarded to the city; its slots are booked at the hall's window
     "NJ-0901",
     mode=M.SEASONAL_MODE_APPOINTMENT,
     months=[2, 3, 9, 10],
@@ -122,15 +123,16 @@ async def test_the_public_page_lists_the_townships_seasonal_items_in_both_langua
     assert "2月、3月、9月、10月" in zh.text and "受理转报（市级决定）" in zh.text
     assert zh.text.count('data-today="') == 2  # whether today is a reception day, each
     assert zh.text.count('<p class="upcoming">近期接待日：') == 2
-    # The appointment item says where to book: the township takes no appointments.
+    # The appointment item says where to book: at this hall, whose phones are in its notices.
     exam = zh.text.split('id="item-NJ-0901"')[1].split("</article>")[0]
-    assert "由市行政服务中心统一安排" in exam and 'href="tel:0550-3100180"' in exam
-    assert "市行政服务中心统一安排" not in zh.text.split('id="item-WS-0902"')[1]
+    assert "请到本大厅窗口或致电本大厅预约" in exam
+    assert f'href="/townships/{TOWNSHIP}/notices"' in exam
+    assert "本大厅窗口或致电" not in zh.text.split('id="item-WS-0902"')[1]
 
     en = await browser.get(f"/townships/{TOWNSHIP}/seasonal?lang=en")
     assert "Mondays, Wednesdays and Fridays (not on public holidays)" in en.text
     assert "February, March, September and October" in en.text
-    assert "book on the item&#39;s page of the center&#39;s service catalog" in en.text
+    assert "book at this hall&#39;s window or by phoning the hall" in en.text
     # Reached from the township's public notices.
     notices = await browser.get(f"/townships/{TOWNSHIP}/notices")
     assert f'href="/townships/{TOWNSHIP}/seasonal"' in notices.text
@@ -150,6 +152,8 @@ async def test_the_window_sees_the_same_list_from_its_menu(browser):
     assert page.status_code == 200
     assert listed(page) == ["NJ-0901", "WS-0902"]
     assert 'href="/window/seasonal"' in page.text  # on the staff menu
+    # The staff's page links the appointment item to the hall's own book.
+    assert 'href="/window/appointments?item=NJ-0901"' in page.text
 
 
 async def test_staff_of_another_tier_are_refused(browser):

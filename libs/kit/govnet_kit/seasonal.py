@@ -7,7 +7,8 @@ received on a day that is in its months, on one of its reception weekdays (when 
 and a working day (make-up workdays count, holidays do not). Days are Asia/Shanghai days.
 
 Appointment items also have slots: a start time ("HH:MM") on each reception day, each for
-`slot_capacity` applicants. Booking them is the city center's `appointment` domain.
+`slot_capacity` applicants. Booking them: govnet_kit.appointments, under the city's book
+and each township's.
 """
 
 from __future__ import annotations

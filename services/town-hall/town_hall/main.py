@@ -13,6 +13,7 @@ from govnet_kit.consumer import DurableConsumer
 from govnet_kit.messaging import CASE_STREAM, CATALOG_STREAM, NatsLink
 from govnet_kit.runtime import Runtime
 from govnet_kit.web import build_app, session_router
+from town_hall.appointment.router import router as appointment_router
 from town_hall.case.deemed import Sweeper
 from town_hall.case.flows import CityLink, handle_city_status
 from town_hall.case.retention import SPEC as RETENTION
@@ -40,6 +41,7 @@ def build(settings: TownHallSettings) -> tuple[Runtime, FastAPI, CityLink]:
     app.include_router(session_router())
     app.include_router(case_router)
     app.include_router(fee_router)
+    app.include_router(appointment_router)
     app.include_router(notice_router)
     app.include_router(report_router)
     app.include_router(web_router)

@@ -9,6 +9,7 @@ from govnet_kit import (  # noqa: F401 - kit tables
     messaging,
     receipts,
 )
+from town_hall.appointment import models as appointment_models  # noqa: F401
 from town_hall.case import flags, timers, windows  # noqa: F401
 from town_hall.case import models as case_models  # noqa: F401
 from town_hall.fee import models as fee_models  # noqa: F401

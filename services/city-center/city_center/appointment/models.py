@@ -5,10 +5,11 @@ from datetime import date, datetime
 from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from govnet_kit.appointments import BOOKED, CANCELLED
 from govnet_kit.db import Base, new_id, utcnow
 from govnet_kit.pii import Encrypted
 
-BOOKED, CANCELLED = "booked", "cancelled"
+__all__ = ["BOOKED", "CANCELLED", "Appointment"]
 
 
 class Appointment(Base):

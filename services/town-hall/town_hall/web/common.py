@@ -20,6 +20,7 @@ PAGES = pages.Pages(
         ("/window/reports", "投诉举报", "Reports"),
         ("/window/notices", "公告管理", "Notices"),
         ("/window/seasonal", "季节性事项", "Seasonal items"),
+        ("/window/appointments", "预约登记", "Appointments"),
     ],
 )
 CaseNumber = Annotated[str, Path(max_length=40, pattern=r"^[0-9A-Za-z-]+$")]

@@ -8,11 +8,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from govnet_kit import pages
-from town_hall.web import cases, console, fees, public, staff, walkin
+from town_hall.web import appointments, cases, console, fees, public, staff, walkin
 from town_hall.web import seasonal as seasonal_pages
 
 router = APIRouter(include_in_schema=False)
 router.include_router(pages.assets_router())
-for part in (console, walkin, cases, fees, staff, public):
+for part in (console, walkin, cases, fees, appointments, staff, public):
     router.include_router(part.router)
 router.include_router(seasonal_pages.router)  # the township's seasonal items (C5)

@@ -3,9 +3,9 @@ so the page works offline): how and when each is received, whether today is a re
 and the coming ones. Public per township (beside its notices), and the same list for the
 window staff from their menu.
 
-Appointments are not taken here: the slots and their bookings are the city center's
-(`city_center.appointment`), reached by no contract from a township; an appointment item says
-where to book (the city's catalog page of the item, or its window's phone)."""
+An appointment item links the window staff to the hall's own appointment book
+(/window/appointments, town_hall.appointment) and tells the public to book at the hall's window
+or by phone."""
 
 from __future__ import annotations
 
