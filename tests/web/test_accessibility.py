@@ -190,7 +190,14 @@ def test_staff_pages_meet_the_accessibility_rules(platform_pg, browser):  # type
     problems += _tier(
         browser,
         town,
-        ["/window/apply", "/window", "/window/cases", "/window/seasonal", "/window/reports"],
+        [
+            "/window/apply",
+            "/window",
+            "/window/cases",
+            "/window/seasonal",
+            "/window/reports",
+            "/window/appointments",
+        ],
         lambda p: h.sign_in_window(p, town, secret, "town.civil"),
     )
     problems += _tier(
