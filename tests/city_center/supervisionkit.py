@@ -3,21 +3,16 @@ principal for the city's app, and the app itself on a fresh PostgreSQL database.
 
 from __future__ import annotations
 
-import time
 import uuid
 from datetime import datetime
 
-from joserfc import jwt
-from joserfc.jwk import OKPKey
-
 from govnet.common.v1 import case_pb2
 from govnet.events.v1 import events_pb2
-from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, AUDIENCE, ISSUER
 from govnet_kit.cases import ts
 from govnet_kit.consumer import Event
 from govnet_kit.worktime import SHANGHAI
+from tests.tokens import bearer, key_set, staff_token
 
-KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "test-key"}, private=True)
 CITY = "341100000000"
 TOWN = "341102101000"
 VILLAGE = "341102101201"
@@ -78,20 +73,10 @@ def as_message(event: events_pb2.CaseStatusChanged) -> Event:
     )
 
 
-def bearer(claims: dict[str, object]) -> dict[str, str]:
-    now = int(time.time())
-    claims = {"iss": ISSUER, "aud": AUDIENCE, "iat": now, "nbf": now, "exp": now + 600, **claims}
-    claims["jti"] = uuid.uuid4().hex
-    header = {"alg": ALGORITHMS[0], "typ": ACCESS_TYP, "kid": KEY.kid}
-    return {"Authorization": "Bearer " + jwt.encode(header, claims, KEY, algorithms=ALGORITHMS)}
-
-
 def staff(
     subject: str, *, roles: tuple[str, ...] = ("window",), place: str = CITY, tier: str = "city"
 ) -> dict[str, str]:
-    return bearer(
-        {"sub": subject, "kind": "staff", "roles": list(roles), "tier": tier, "place": place}
-    )
+    return bearer(staff_token(tier=tier, place=place, roles=roles, sub=subject))
 
 
 def supervisor(place: str = CITY) -> dict[str, str]:
@@ -109,9 +94,7 @@ class Clock:
 
 
 def city_app(sessions, tmp_path, clock: Clock):  # type: ignore[no-untyped-def]
-    """The city's FastAPI app on the given database, its tokens checked against KEY."""
-    from joserfc.jwk import KeySet
-
+    """The city's FastAPI app on the given database, trusting the tests' signing key."""
     from city_center.config import CityCenterSettings
     from city_center.main import build
     from city_center.supervision import dependencies
@@ -119,7 +102,7 @@ def city_app(sessions, tmp_path, clock: Clock):  # type: ignore[no-untyped-def]
     settings = CityCenterSettings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}")  # type: ignore[call-arg]
     runtime, app = build(settings)
     runtime.sessions = sessions
-    runtime.verifier.set_keys(KeySet([KEY]))
+    runtime.verifier.set_keys(key_set())
     app.dependency_overrides[dependencies.clock] = clock
     return runtime, app
 

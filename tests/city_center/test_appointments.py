@@ -8,16 +8,11 @@ item taking appointments on every working day (3 places a slot) are the items bo
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import time
-import uuid
 from datetime import datetime
 
 import httpx
 import pytest
 import pytest_asyncio
-from joserfc import jwt
-from joserfc.jwk import KeySet, OKPKey
 from sqlalchemy import func, select
 
 import city_center.models  # noqa: F401 - registers the service's tables
@@ -30,44 +25,21 @@ from city_center.main import build
 from city_center.seed import SEED_FILE
 from govnet.catalog.v1 import catalog_pb2
 from govnet_kit import audit
-from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, AUDIENCE, ISSUER
 from govnet_kit.db import transaction
 from govnet_kit.worktime import SHANGHAI
 from tests.dbkit import fresh_sessions
+from tests.tokens import applicant_subject, applicant_token, bearer, key_set, staff_token
 
-KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "test-key"}, private=True)
 EXAM, DAILY = "NJ-0001", "TEST-APPT"
 DEPARTMENT = "agricultural_machinery"
 
 
-def _bearer(claims: dict[str, object]) -> dict[str, str]:
-    now = int(time.time())
-    claims = {"iss": ISSUER, "aud": AUDIENCE, "iat": now, "nbf": now, "exp": now + 600, **claims}
-    claims["jti"] = uuid.uuid4().hex
-    header = {"alg": ALGORITHMS[0], "typ": ACCESS_TYP, "kid": KEY.kid}
-    return {"Authorization": "Bearer " + jwt.encode(header, claims, KEY, algorithms=ALGORITHMS)}
-
-
-def subject_of(phone: str) -> str:
-    # Identity's rule: the applicant's subject is the sha256 of the 11-digit mobile number.
-    return "applicant:" + hashlib.sha256(phone.encode()).hexdigest()
-
-
 def applicant(phone: str) -> dict[str, str]:
-    return _bearer({"sub": subject_of(phone), "kind": "applicant"})
+    return bearer(applicant_token(phone))
 
 
 def staff(department: str = DEPARTMENT, tier: str = "city") -> dict[str, str]:
-    return _bearer(
-        {
-            "sub": f"staff-{uuid.uuid4().hex[:6]}",
-            "kind": "staff",
-            "roles": ["window"],
-            "tier": tier,
-            "place": "341100000000",
-            "dept": department,
-        }
-    )
+    return bearer(staff_token(tier=tier, place="341100000000", dept=department, roles=["window"]))
 
 
 def sh(y: int, m: int, d: int, hh: int = 10, mm: int = 0) -> datetime:
@@ -106,7 +78,7 @@ async def app(request, tmp_path_factory):
         settings = CityCenterSettings(database_url=f"sqlite+aiosqlite:///{tmp / 'unused.db'}")  # type: ignore[call-arg]
         runtime, fastapi_app = build(settings)
         runtime.sessions = sessions
-        runtime.verifier.set_keys(KeySet([KEY]))
+        runtime.verifier.set_keys(key_set())
         clock = Clock()
         fastapi_app.dependency_overrides[dependencies.clock] = clock
         transport = httpx.ASGITransport(app=fastapi_app)
@@ -254,7 +226,7 @@ async def test_an_applicant_books_sees_and_cancels_and_each_step_is_audited(app,
             await s.scalars(
                 select(audit.AuditEntry)
                 .where(audit.AuditEntry.action.like("appointment.%"))
-                .where(audit.AuditEntry.subject_ref == subject_of("13800000001"))
+                .where(audit.AuditEntry.subject_ref == applicant_subject("13800000001"))
                 .order_by(audit.AuditEntry.seq)
             )
         ).all()

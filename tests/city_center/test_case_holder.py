@@ -4,14 +4,10 @@ wins, the other is told who holds the case, at which step and since when, in bot
 from __future__ import annotations
 
 import asyncio
-import time
-import uuid
 from datetime import timedelta
 
 import httpx
 import pytest_asyncio
-from joserfc import jwt
-from joserfc.jwk import KeySet, OKPKey
 from sqlalchemy import func, select
 
 import city_center.models  # noqa: F401 - registers the service's tables
@@ -23,13 +19,13 @@ from city_center.config import CityCenterSettings
 from city_center.main import build
 from city_center.seed import TREE_FELLING_PERMIT
 from govnet.common.v1 import case_pb2
-from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, AUDIENCE, ISSUER, ApprovalCredential, Principal
+from govnet_kit.auth import ApprovalCredential, Principal
 from govnet_kit.cases import ts
 from govnet_kit.db import make_engine, make_sessionmaker, transaction, utcnow
 from govnet_kit.errors import HeldByOther
 from tests.dbkit import fresh_sessions
+from tests.tokens import bearer, key_set, staff_token
 
-KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "holder-key"}, private=True)
 CITY = "341100000000"
 
 
@@ -37,24 +33,8 @@ def number(i: int) -> str:
     return f"341102101201-20261128-{i:04d}"
 
 
-def bearer(subject: str) -> dict[str, str]:
-    now = int(time.time())
-    claims = {
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-        "iat": now,
-        "nbf": now,
-        "exp": now + 600,
-        "jti": uuid.uuid4().hex,
-        "sub": subject,
-        "kind": "staff",
-        "roles": ["window"],
-        "tier": "city",
-        "place": CITY,
-        "dept": "forestry",
-    }
-    header = {"alg": ALGORITHMS[0], "typ": ACCESS_TYP, "kid": KEY.kid}
-    return {"Authorization": "Bearer " + jwt.encode(header, claims, KEY, algorithms=ALGORITHMS)}
+def signed_in(subject: str) -> dict[str, str]:
+    return bearer(staff_token(tier="city", place=CITY, dept="forestry", sub=subject))
 
 
 def rep(subject: str) -> Principal:
@@ -105,7 +85,7 @@ async def city(tmp_path):
         settings = CityCenterSettings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}")  # type: ignore[call-arg]
         runtime, app = build(settings)
         runtime.sessions = sessions
-        runtime.verifier.set_keys(KeySet([KEY]))
+        runtime.verifier.set_keys(key_set())
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://city") as client:
             yield client, sessions
@@ -117,8 +97,8 @@ async def test_two_claims_at_once_one_wins_the_other_is_told_who_holds_it(city):
     for i in (1, 2):  # twice, so either representative may be the one who comes first
         url = f"/api/v1/cases/{number(i)}/claim"
         first, second = await asyncio.gather(
-            client.post(url, headers=bearer("rep-wang")),
-            client.post(url, headers=bearer("rep-li")),
+            client.post(url, headers=signed_in("rep-wang")),
+            client.post(url, headers=signed_in("rep-li")),
         )
         answers = {"rep-wang": first, "rep-li": second}
         assert sorted(r.status_code for r in answers.values()) == [200, 409], [
@@ -135,7 +115,7 @@ async def test_two_claims_at_once_one_wins_the_other_is_told_who_holds_it(city):
         assert winner in loser["message_zh"] and "审查中" in loser["message_zh"]
         # The case stays the winner's: asking again gives the same answer.
         again = await client.post(
-            url, headers=bearer("rep-li" if winner == "rep-wang" else "rep-wang")
+            url, headers=signed_in("rep-li" if winner == "rep-wang" else "rep-wang")
         )
         assert again.status_code == 409 and again.json()["holder"]["staff_id"] == winner
 
@@ -180,16 +160,18 @@ async def test_two_decisions_at_once_one_document_the_other_names_the_decider(ci
 async def test_hand_on_by_a_colleague_names_the_holder_and_the_owner_still_can(city):
     client, _ = city
     url = f"/api/v1/cases/{number(4)}"
-    assert (await client.post(f"{url}/claim", headers=bearer("rep-wang"))).status_code == 200
+    assert (await client.post(f"{url}/claim", headers=signed_in("rep-wang"))).status_code == 200
     refused = await client.post(
-        f"{url}/hand-on", json={"to_staff_id": "rep-li", "reason": "顶岗"}, headers=bearer("rep-li")
+        f"{url}/hand-on",
+        json={"to_staff_id": "rep-li", "reason": "顶岗"},
+        headers=signed_in("rep-li"),
     )
     assert refused.status_code == 409 and refused.json()["holder"]["staff_id"] == "rep-wang"
     handed = await client.post(
         f"{url}/hand-on",
         json={"to_staff_id": "rep-li", "reason": "休假"},
-        headers=bearer("rep-wang"),
+        headers=signed_in("rep-wang"),
     )
     assert handed.status_code == 200 and handed.json()["owner_staff_id"] == "rep-li"
-    taken = await client.post(f"{url}/claim", headers=bearer("rep-wang"))
+    taken = await client.post(f"{url}/claim", headers=signed_in("rep-wang"))
     assert taken.status_code == 409 and taken.json()["holder"]["staff_id"] == "rep-li"

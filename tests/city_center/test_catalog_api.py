@@ -3,14 +3,9 @@ administrator's drafts and imports, the supervisors' stationing gaps, and who ma
 
 from __future__ import annotations
 
-import time
-import uuid
-
 import httpx
 import pytest
 import pytest_asyncio
-from joserfc import jwt
-from joserfc.jwk import KeySet, OKPKey
 
 import city_center.models  # noqa: F401 - registers the service's tables
 from city_center.case.servicer import PUBLIC_METHODS, CityCenterServicer
@@ -20,31 +15,14 @@ from city_center.main import build
 from city_center.seed import SEED_FILE
 from govnet.citycenter.v1 import city_center_pb2
 from govnet.common.v1 import case_pb2
-from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, AUDIENCE, ISSUER
 from govnet_kit.db import transaction
 from govnet_kit.errors import InvalidArgument, NotFound
 from tests.dbkit import fresh_sessions
+from tests.tokens import bearer, key_set, service_token, staff_token
 
-KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "test-key"}, private=True)
 
-
-def token(*roles: str, kind: str = "staff") -> dict[str, str]:
-    now = int(time.time())
-    claims = {
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-        "sub": f"staff-{uuid.uuid4().hex[:6]}",
-        "iat": now,
-        "nbf": now,
-        "exp": now + 600,
-        "jti": uuid.uuid4().hex,
-        "kind": kind,
-        "roles": list(roles),
-        "tier": "city",
-        "place": "341100000000",
-    }
-    header = {"alg": ALGORITHMS[0], "typ": ACCESS_TYP, "kid": KEY.kid}
-    return {"Authorization": "Bearer " + jwt.encode(header, claims, KEY, algorithms=ALGORITHMS)}
+def token(*roles: str) -> dict[str, str]:
+    return bearer(staff_token(tier="city", roles=roles))
 
 
 ADMIN, SUPERVISOR, WINDOW = token("administrator"), token("supervisor"), token("town_window")
@@ -63,7 +41,7 @@ async def app(request, tmp_path_factory):
         settings = CityCenterSettings(database_url=f"sqlite+aiosqlite:///{tmp / 'unused.db'}")  # type: ignore[call-arg]
         runtime, fastapi_app = build(settings)
         runtime.sessions = sessions
-        runtime.verifier.set_keys(KeySet([KEY]))
+        runtime.verifier.set_keys(key_set())
         transport = httpx.ASGITransport(app=fastapi_app)
         async with httpx.AsyncClient(transport=transport, base_url="http://city") as client:
             yield client, runtime
@@ -215,7 +193,7 @@ async def test_only_administrators_change_the_catalog(client, method, path):
     anonymous = await client.request(method, path, json={})
     window = await client.request(method, path, json={}, headers=WINDOW)
     service = await client.request(
-        method, path, json={}, headers=token("administrator", kind="service")
+        method, path, json={}, headers=bearer(service_token("city-center", roles=["administrator"]))
     )
     assert anonymous.status_code == 401
     assert window.status_code == service.status_code == 403

@@ -14,14 +14,13 @@ import httpx
 import psycopg
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
-from joserfc import jwt
-from joserfc.jwk import OKPKey
 
 from govnet.citycenter.v1 import city_center_pb2, city_center_pb2_grpc
 from govnet.identity.v1 import identity_pb2, identity_pb2_grpc
 from govnet.townhall.v1 import town_hall_pb2, town_hall_pb2_grpc
 from govnet.villageroom.v1 import village_room_pb2, village_room_pb2_grpc
 from govnet_kit.auth import ACCESS_TYP, AUDIENCE, ISSUER
+from tests.tokens import sign, signing_key
 from tools import journey
 
 pytestmark = pytest.mark.e2e
@@ -39,26 +38,15 @@ def refusals(platform, service: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def forged(**overrides) -> str:
-    key = OKPKey.generate_key("Ed25519", parameters={"kid": "attacker"}, private=True)
-    now = int(time.time())
+    """A staff token as identity would shape it, signed with a key identity never published."""
     claims = {
-        "iss": ISSUER,
-        "aud": AUDIENCE,
         "sub": "x",
         "kind": "staff",
         "tier": "village",
         "place": journey.VILLAGE,
         "roles": ["village_staff"],
-        "iat": now,
-        "exp": now + 600,
     }
-    claims.update(overrides)
-    return jwt.encode(
-        {"alg": "Ed25519", "typ": ACCESS_TYP, "kid": "attacker"},
-        claims,
-        key,
-        algorithms=["Ed25519"],
-    )
+    return sign(claims | overrides, key=signing_key("attacker"))
 
 
 def alg_none() -> str:

@@ -24,8 +24,6 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 import pytest_asyncio
-from joserfc import jwt
-from joserfc.jwk import KeySet, OKPKey
 from sqlalchemy import select
 
 from govnet.common.v1 import case_pb2
@@ -45,8 +43,8 @@ from notify.subscription.models import DeliveryState, StatusEvent, SubscriptionD
 from notify.subscription.schemas import SubscriptionIn
 from notify.subscription.worker import SubscriptionWorker
 from tests.notify.notifykit import FakeClock, Sessions, count, free_port
+from tests.tokens import bearer, integration_token, key_set
 
-KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "test-key"}, private=True)
 COUNTY = "341102000000"
 VILLAGE = "341102101201"
 OTHER_VILLAGE = "341102101202"
@@ -56,23 +54,8 @@ ACCEPTED, APPROVED = case_pb2.CASE_STATUS_ACCEPTED, case_pb2.CASE_STATUS_APPROVE
 
 
 def token(places: list[str], *, kind: str = "integration", client: str | None = None) -> dict:
-    """An access token as identity issues it to an integration client (staff/service.py)."""
-    now = int(time.time())
-    claims = {
-        "iss": "govnet-identity",
-        "aud": "govnet",
-        "sub": client or f"client:client-{uuid.uuid4().hex[:12]}",
-        "iat": now,
-        "exp": now + 600,
-        "jti": uuid.uuid4().hex,
-        "kind": kind,
-        "methods": [],
-        "places": places,
-        "subjects": [],
-        "sandbox": False,
-    }
-    header = {"alg": "Ed25519", "typ": "at+jwt", "kid": KEY.kid}
-    return {"Authorization": "Bearer " + jwt.encode(header, claims, KEY, algorithms=["Ed25519"])}
+    """Headers for an integration client's token scoped to `places` (or another kind's)."""
+    return bearer(integration_token(places, client=client, kind=kind))
 
 
 # -- a subscriber's endpoint -------------------------------------------------------------------
@@ -154,7 +137,7 @@ async def notify_app(tmp_path_factory):  # type: ignore[no-untyped-def]
         subscription_max_per_client=3,
     )  # type: ignore[call-arg]
     notify = build(settings)
-    notify.runtime.verifier.set_keys(KeySet([KEY]))
+    notify.runtime.verifier.set_keys(key_set())
     yield notify
     await notify.runtime.engine.dispose()
 

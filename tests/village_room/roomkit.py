@@ -2,47 +2,28 @@
 
 from __future__ import annotations
 
-import time
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
-from joserfc import jwt
-from joserfc.jwk import KeySet, OKPKey
 
 import village_room.models  # noqa: F401 - registers the service's tables
-from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, AUDIENCE, ISSUER
 from tests.dbkit import fresh_sessions
+from tests.tokens import bearer, key_set, sign, staff_token
 from village_room.config import VillageRoomSettings
 from village_room.main import build
 
-KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "room-key"}, private=True)
 VILLAGE, OTHER_VILLAGE, TOWNSHIP = "341102101201", "341102101202", "341102101000"
 
 
 def token(claims: dict) -> dict[str, str]:
-    now = int(time.time())
-    base = {"iss": ISSUER, "aud": AUDIENCE, "iat": now, "nbf": now, "exp": now + 600}
-    base["jti"] = uuid.uuid4().hex
-    header = {"alg": ALGORITHMS[0], "typ": ACCESS_TYP, "kid": KEY.kid}
-    return {
-        "Authorization": "Bearer "
-        + jwt.encode(header, {**base, **claims}, KEY, algorithms=ALGORITHMS)
-    }
+    """Headers for an access token with exactly these claims (identity's registered ones added)."""
+    return bearer(sign(claims))
 
 
 def staff(place: str = VILLAGE, tier: str = "village", sub: str | None = None) -> dict[str, str]:
-    return token(
-        {
-            "sub": sub or f"staff-{uuid.uuid4().hex[:6]}",
-            "kind": "staff",
-            "roles": ["village_staff" if tier == "village" else "town_window"],
-            "tier": tier,
-            "place": place,
-        }
-    )
+    return bearer(staff_token(tier=tier, place=place, sub=sub))
 
 
 @asynccontextmanager
@@ -52,7 +33,7 @@ async def room_app(kind: str, tmp: Path) -> AsyncIterator[tuple[httpx.AsyncClien
         settings = VillageRoomSettings(database_url=f"sqlite+aiosqlite:///{tmp / 'unused.db'}")  # type: ignore[call-arg]
         runtime, app = build(settings)
         runtime.sessions = sessions
-        runtime.verifier.set_keys(KeySet([KEY]))
+        runtime.verifier.set_keys(key_set())
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://village") as client:
             yield client, runtime

@@ -8,14 +8,10 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import time
-import uuid
 
 import httpx
 import pytest
 import pytest_asyncio
-from joserfc import jwt
-from joserfc.jwk import KeySet, OKPKey
 from sqlalchemy import select
 
 import village_room.models  # noqa: F401 - registers the service's tables
@@ -23,47 +19,28 @@ from city_center.seed import TREE_FELLING_PERMIT
 from govnet.catalog.v1 import catalog_pb2
 from govnet_kit import catalog_replica, fees
 from govnet_kit.audit import AuditEntry
-from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, AUDIENCE, ISSUER
 from govnet_kit.db import transaction
 from govnet_kit.payments import SIGNATURE_HEADER
 from govnet_kit.worktime import WorkCalendar
 from tests.dbkit import fresh_sessions
-from village_room.applicant.service import subject_hash
+from tests.tokens import applicant_token, bearer, key_set, staff_token
 from village_room.case import service as case_service
 from village_room.config import VillageRoomSettings
 from village_room.fee import service as fee_service
 from village_room.fee.router import payment_provider
 from village_room.main import build
 
-KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "test-key"}, private=True)
 VILLAGE, OTHER_VILLAGE = "341102101201", "341102101202"
 ALL = ("application", "id_card", "forest_right", "felling_design")
 CALLBACK = "/api/v1/payments/callback"
 
 
-def _token(claims: dict) -> dict[str, str]:
-    now = int(time.time())
-    base = {"iss": ISSUER, "aud": AUDIENCE, "iat": now, "nbf": now, "exp": now + 600}
-    base["jti"] = uuid.uuid4().hex
-    header = {"alg": ALGORITHMS[0], "typ": ACCESS_TYP, "kid": KEY.kid}
-    token = jwt.encode(header, {**base, **claims}, KEY, algorithms=ALGORITHMS)
-    return {"Authorization": "Bearer " + token}
-
-
 def staff(place: str, tier: str = "village") -> dict[str, str]:
-    return _token(
-        {
-            "sub": f"staff-{uuid.uuid4().hex[:6]}",
-            "kind": "staff",
-            "roles": ["village_staff"],
-            "tier": tier,
-            "place": place,
-        }
-    )
+    return bearer(staff_token(tier=tier, place=place, roles=["village_staff"]))
 
 
 def applicant(phone: str) -> dict[str, str]:
-    return _token({"sub": f"applicant:{subject_hash(phone)}", "kind": "applicant"})
+    return bearer(applicant_token(phone))
 
 
 def item(code: str, version: int = 1, **fee: object) -> catalog_pb2.CatalogItem:
@@ -104,7 +81,7 @@ async def app(request, tmp_path_factory):
         settings = VillageRoomSettings(database_url=f"sqlite+aiosqlite:///{tmp / 'unused.db'}")  # type: ignore[call-arg]
         runtime, fastapi_app = build(settings)
         runtime.sessions = sessions
-        runtime.verifier.set_keys(KeySet([KEY]))
+        runtime.verifier.set_keys(key_set())
         transport = httpx.ASGITransport(app=fastapi_app)
         async with httpx.AsyncClient(transport=transport, base_url="http://village") as client:
             yield client, runtime, payment_provider(fastapi_app)

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 
 import pytest
 import uvicorn
-from joserfc.jwk import KeySet
 from web_helpers import PHONE
 
 from city_center.appointment import dependencies
@@ -24,7 +23,8 @@ from city_center.main import build
 from city_center.seed import SEED_FILE
 from govnet_kit.db import transaction
 from tests.dbkit import fresh_sessions
-from tests.web.test_city_appointment_pages_http import DEPARTMENT, EXAM, KEY, NOW, token
+from tests.tokens import key_set
+from tests.web.test_city_appointment_pages_http import DEPARTMENT, EXAM, NOW, token
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +52,7 @@ def city(tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
             settings = CityCenterSettings(database_url=f"sqlite+aiosqlite:///{tmp / 'u.db'}")  # type: ignore[call-arg]
             runtime, app = build(settings)
             runtime.sessions = sessions
-            runtime.verifier.set_keys(KeySet([KEY]))
+            runtime.verifier.set_keys(key_set())
             app.dependency_overrides[dependencies.clock] = lambda: NOW
             server = uvicorn.Server(
                 uvicorn.Config(

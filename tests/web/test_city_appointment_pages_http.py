@@ -12,14 +12,10 @@ refused that item's list."""
 from __future__ import annotations
 
 import re
-import time
-import uuid
 from datetime import datetime
 
 import httpx
 import pytest_asyncio
-from joserfc import jwt
-from joserfc.jwk import KeySet, OKPKey
 from sqlalchemy import func, select
 
 import city_center.models  # noqa: F401 - registers the service's tables
@@ -31,13 +27,11 @@ from city_center.config import CityCenterSettings
 from city_center.main import build
 from city_center.seed import SEED_FILE
 from govnet.catalog.v1 import catalog_pb2
-from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, AUDIENCE, ISSUER
 from govnet_kit.db import transaction
-from govnet_kit.personal import applicant_subject_hash
 from govnet_kit.worktime import SHANGHAI
 from tests.dbkit import fresh_sessions
+from tests.tokens import applicant_token, key_set, staff_token
 
-KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "city-appointments"}, private=True)
 NOW = datetime(2026, 8, 31, 10, 0, tzinfo=SHANGHAI)  # a Monday
 # The tractor licence examination: Feb, Mar, Sep, Oct; Tuesdays and Thursdays; 09:00 and
 # 14:30; 20 places a slot.
@@ -48,28 +42,10 @@ TUESDAY_9 = "2026-09-01T09:00:00+08:00"
 
 
 def token(*, phone: str = "", dept: str = "", roles: tuple[str, ...] = ()) -> str:
-    now = int(time.time())
-    claims: dict[str, object] = {
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-        "iat": now,
-        "nbf": now,
-        "exp": now + 600,
-        "jti": uuid.uuid4().hex,
-    }
+    """An applicant's session (by phone), else a city representative's."""
     if phone:
-        claims |= {"sub": f"applicant:{applicant_subject_hash(phone)}", "kind": "applicant"}
-    else:
-        claims |= {
-            "sub": str(uuid.uuid4()),
-            "kind": "staff",
-            "roles": list(roles or ("chief_representative",)),
-            "tier": "city",
-            "place": "341100000000",
-            "dept": dept,
-        }
-    header = {"alg": ALGORITHMS[0], "typ": ACCESS_TYP, "kid": KEY.kid}
-    return jwt.encode(header, claims, KEY, algorithms=ALGORITHMS)
+        return applicant_token(phone)
+    return staff_token(tier="city", dept=dept, roles=roles or ("chief_representative",))
 
 
 @pytest_asyncio.fixture(scope="module")
@@ -94,7 +70,7 @@ async def app(tmp_path_factory):
         settings = CityCenterSettings(database_url=f"sqlite+aiosqlite:///{tmp / 'unused.db'}")  # type: ignore[call-arg]
         runtime, fastapi_app = build(settings)
         runtime.sessions = sessions
-        runtime.verifier.set_keys(KeySet([KEY]))
+        runtime.verifier.set_keys(key_set())
         fastapi_app.dependency_overrides[dependencies.clock] = lambda: NOW
         yield fastapi_app, runtime
         await runtime.engine.dispose()

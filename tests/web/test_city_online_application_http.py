@@ -12,13 +12,9 @@ from __future__ import annotations
 import base64
 import json
 import re
-import time
-import uuid
 
 import httpx
 import pytest_asyncio
-from joserfc import jwt
-from joserfc.jwk import KeySet, OKPKey
 from sqlalchemy import func, select, text
 
 import city_center.models  # noqa: F401 - registers the service's tables
@@ -32,15 +28,13 @@ from city_center.supervision import service as supervision_service
 from city_center.supervision.models import CaseClock
 from govnet.events.v1 import events_pb2
 from govnet_kit.audit import AuditEntry
-from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, AUDIENCE, ISSUER
 from govnet_kit.calls import PendingCall
 from govnet_kit.db import transaction
 from govnet_kit.messaging import OutboxMessage
-from govnet_kit.personal import applicant_subject_hash
 from govnet_kit.worktime import WorkCalendar
 from tests.dbkit import fresh_sessions
+from tests.tokens import applicant_token, key_set, staff_token
 
-KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "city-online"}, private=True)
 CITY = "341100000000"
 PHONE = "13900000002"
 ID_NUMBER = "341102198001011232"
@@ -50,28 +44,9 @@ PDF = b"%PDF-1.4\n% a scan\n%%EOF\n"
 
 
 def token(*, kind: str = "applicant", phone: str = PHONE, dept: str = "") -> str:
-    now = int(time.time())
-    claims = {
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-        "sub": f"applicant:{applicant_subject_hash(phone)}"
-        if kind == "applicant"
-        else str(uuid.uuid4()),
-        "iat": now,
-        "nbf": now,
-        "exp": now + 600,
-        "jti": uuid.uuid4().hex,
-        "kind": kind,
-    }
-    if kind == "staff":
-        claims |= {
-            "roles": ["chief_representative"],
-            "tier": "city",
-            "place": CITY,
-            "dept": dept,
-        }
-    header = {"alg": ALGORITHMS[0], "typ": ACCESS_TYP, "kid": KEY.kid}
-    return jwt.encode(header, claims, KEY, algorithms=ALGORITHMS)
+    if kind == "applicant":
+        return applicant_token(phone)
+    return staff_token(tier="city", place=CITY, roles=["chief_representative"], dept=dept)
 
 
 @pytest_asyncio.fixture(scope="module")
@@ -85,7 +60,7 @@ async def app(tmp_path_factory):
         settings = CityCenterSettings(database_url=f"sqlite+aiosqlite:///{tmp / 'unused.db'}")  # type: ignore[call-arg]
         runtime, fastapi_app = build(settings)
         runtime.sessions = sessions
-        runtime.verifier.set_keys(KeySet([KEY]))
+        runtime.verifier.set_keys(key_set())
         yield fastapi_app, runtime
         await runtime.engine.dispose()
 

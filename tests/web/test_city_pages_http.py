@@ -8,15 +8,11 @@ departments it names (their opinions need identity's credentials: the browser su
 from __future__ import annotations
 
 import re
-import time
-import uuid
 from datetime import timedelta
 
 import httpx
 import pytest
 import pytest_asyncio
-from joserfc import jwt
-from joserfc.jwk import KeySet, OKPKey
 
 import city_center.models  # noqa: F401 - registers the service's tables
 from city_center.case import service as case_service
@@ -27,12 +23,11 @@ from city_center.main import build
 from city_center.seed import SEED_FILE
 from city_center.supervision.models import StaffMessage
 from govnet.common.v1 import case_pb2
-from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, AUDIENCE, ISSUER
 from govnet_kit.cases import ts
 from govnet_kit.db import transaction, utcnow
 from tests.dbkit import fresh_sessions
+from tests.tokens import key_set, staff_token
 
-KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "city-pages"}, private=True)
 CASE = "341102101201-20261128-0001"
 JOINT_CASE = "341102101201-20261128-0002"  # FG-0001: development and reform, with three others
 LAND_CASE = "341102101201-20261128-0003"  # GT-0001: land resources; may be extended 10 days
@@ -57,23 +52,7 @@ PUBLIC_PAGES = [
 
 
 def session(*roles: str, dept: str = "", tier: str = "city", sub: str = "") -> str:
-    now = int(time.time())
-    claims = {
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-        "sub": sub or str(uuid.uuid4()),
-        "iat": now,
-        "nbf": now,
-        "exp": now + 600,
-        "jti": uuid.uuid4().hex,
-        "kind": "staff",
-        "roles": list(roles),
-        "tier": tier,
-        "place": "341100000000" if tier == "city" else "341102101201",
-        "dept": dept,
-    }
-    header = {"alg": ALGORITHMS[0], "typ": ACCESS_TYP, "kid": KEY.kid}
-    return jwt.encode(header, claims, KEY, algorithms=ALGORITHMS)
+    return staff_token(tier=tier, roles=roles, dept=dept, sub=sub or None)
 
 
 @pytest_asyncio.fixture(scope="module")
@@ -119,7 +98,7 @@ async def app(tmp_path_factory):
         settings = CityCenterSettings(database_url=f"sqlite+aiosqlite:///{tmp / 'unused.db'}")  # type: ignore[call-arg]
         runtime, fastapi_app = build(settings)
         runtime.sessions = sessions
-        runtime.verifier.set_keys(KeySet([KEY]))
+        runtime.verifier.set_keys(key_set())
         yield fastapi_app, runtime
         await runtime.engine.dispose()
 

@@ -5,44 +5,19 @@ store nothing else."""
 
 from __future__ import annotations
 
-import time
-import uuid
-
 import httpx
 import pytest_asyncio
-from joserfc import jwt
-from joserfc.jwk import KeySet, OKPKey
 from sqlalchemy import func, select
 
 import village_room.models  # noqa: F401 - registers the service's tables
 from govnet_kit.audit import AuditEntry
-from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, AUDIENCE, ISSUER
 from tests.dbkit import fresh_sessions
+from tests.tokens import key_set, staff_token
 from village_room.config import VillageRoomSettings
 from village_room.main import build
 from village_room.visit.models import Visit
 
-KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "page-refusals"}, private=True)
 VILLAGE, TOWNSHIP = "341102101201", "341102101000"
-
-
-def token(sub: str, place: str, tier: str) -> str:
-    now = int(time.time())
-    claims = {
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-        "sub": sub,
-        "iat": now,
-        "nbf": now,
-        "exp": now + 600,
-        "jti": uuid.uuid4().hex,
-        "kind": "staff",
-        "roles": ["village_staff" if tier == "village" else "town_window"],
-        "tier": tier,
-        "place": place,
-    }
-    header = {"alg": ALGORITHMS[0], "typ": ACCESS_TYP, "kid": KEY.kid}
-    return jwt.encode(header, claims, KEY, algorithms=ALGORITHMS)
 
 
 @pytest_asyncio.fixture(scope="module")
@@ -52,7 +27,7 @@ async def app(tmp_path_factory):
         settings = VillageRoomSettings(database_url=f"sqlite+aiosqlite:///{tmp / 'unused.db'}")  # type: ignore[call-arg]
         runtime, fastapi_app = build(settings)
         runtime.sessions = sessions
-        runtime.verifier.set_keys(KeySet([KEY]))
+        runtime.verifier.set_keys(key_set())
         yield fastapi_app, runtime
         await runtime.engine.dispose()
 
@@ -79,7 +54,9 @@ async def visits(runtime) -> int:
 
 async def test_staff_of_another_tier_refused_on_a_page_is_logged(app, client):
     _, runtime = app
-    client.cookies.set("govnet_session", token("town-clerk-7", TOWNSHIP, "town"))
+    client.cookies.set(
+        "govnet_session", staff_token(tier="town", place=TOWNSHIP, sub="town-clerk-7")
+    )
     await client.get("/lookup")  # the form token a visit leaves
     resp = await client.post(
         "/duty/visits", data={"topic": "代办宅基地", "csrf": client.cookies["govnet_csrf"]}
@@ -94,7 +71,7 @@ async def test_staff_of_another_tier_refused_on_a_page_is_logged(app, client):
 
 async def test_a_form_without_its_token_is_refused_and_logged(app, client):
     _, runtime = app
-    client.cookies.set("govnet_session", token("clerk-9", VILLAGE, "village"))
+    client.cookies.set("govnet_session", staff_token(place=VILLAGE, sub="clerk-9"))
     await client.get("/lookup")
     resp = await client.post("/duty/visits", data={"topic": "代办宅基地", "csrf": "forged"})
     assert resp.status_code == 403

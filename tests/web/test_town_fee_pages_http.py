@@ -12,23 +12,20 @@ from __future__ import annotations
 
 import re
 import time
-import uuid
 
 import httpx
 import pytest_asyncio
-from joserfc import jwt
-from joserfc.jwk import KeySet, OKPKey
 from sqlalchemy import select
 
 import town_hall.models  # noqa: F401 - registers the service's tables
 from govnet.catalog.v1 import catalog_pb2
 from govnet_kit import catalog_replica
 from govnet_kit.audit import AuditEntry
-from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, AUDIENCE, ISSUER
 from govnet_kit.db import transaction, utcnow
 from govnet_kit.pages import qr_svg
 from govnet_kit.worktime import SHANGHAI
 from tests.dbkit import fresh_sessions
+from tests.tokens import bearer, key_set, staff_token
 from tests.town_hall.townkit import (
     CAL,
     ITEMS,
@@ -46,7 +43,6 @@ from town_hall.config import TownHallSettings
 from town_hall.fee.models import TownFeeCharge
 from town_hall.main import build
 
-KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "town-fees"}, private=True)
 ITEM = "MZ-0901"  # a township item with a fee: 30.00 yuan, 5.00 per extra certificate
 RECEIPT = re.compile(rf"^{TOWNSHIP}-R{utcnow().astimezone(SHANGHAI).year}-\d{{6}}$")
 
@@ -61,29 +57,6 @@ def fee_item() -> catalog_pb2.CatalogItem:
     return out
 
 
-def session(place: str = TOWNSHIP, tier: str = "town", sub: str = "") -> str:
-    now = int(time.time())
-    claims = {
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-        "sub": sub or f"town-{uuid.uuid4().hex[:6]}",
-        "iat": now,
-        "nbf": now,
-        "exp": now + 600,
-        "jti": uuid.uuid4().hex,
-        "kind": "staff",
-        "roles": ["town_window" if tier == "town" else "village_staff"],
-        "tier": tier,
-        "place": place,
-    }
-    header = {"alg": ALGORITHMS[0], "typ": ACCESS_TYP, "kid": KEY.kid}
-    return jwt.encode(header, claims, KEY, algorithms=ALGORITHMS)
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": "Bearer " + token}
-
-
 @pytest_asyncio.fixture(scope="module")
 async def app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("town-fees")
@@ -94,7 +67,7 @@ async def app(tmp_path_factory):
         settings = TownHallSettings(database_url=f"sqlite+aiosqlite:///{tmp / 'unused.db'}")  # type: ignore[call-arg]
         runtime, fastapi_app, _ = build(settings)
         runtime.sessions = sessions
-        runtime.verifier.set_keys(KeySet([KEY]))
+        runtime.verifier.set_keys(key_set())
         yield fastapi_app, runtime
         await runtime.engine.dispose()
 
@@ -165,7 +138,7 @@ async def actions(app, number: str) -> list[str]:  # type: ignore[no-untyped-def
 
 
 async def test_the_case_page_shows_the_fee_assessed_and_again_with_the_units(browser, case):
-    staff = await as_(browser, session())
+    staff = await as_(browser, staff_token(tier="town"))
     page = await staff.get(f"/window/cases/{case}")
     assert page.status_code == 200
     assert by_id(page, "fee-amount") == "30.00" and by_id(page, "fee-status") == "待缴费"
@@ -190,7 +163,7 @@ async def test_the_case_page_shows_the_fee_assessed_and_again_with_the_units(bro
 
 
 async def test_a_payment_gives_a_township_receipt_printable_on_a4(app, browser, case):
-    staff = await as_(browser, session(sub="town-cashier"))
+    staff = await as_(browser, staff_token(tier="town", sub="town-cashier"))
     no_receipt = await staff.get(f"/window/cases/{case}/receipt")
     assert no_receipt.status_code == 409 and "暂无收据：该费用待缴费" in no_receipt.text
 
@@ -231,7 +204,7 @@ async def test_a_payment_gives_a_township_receipt_printable_on_a4(app, browser, 
 
 
 async def test_a_waiver_needs_its_reason_beside_the_field(app, browser, case):
-    staff = await as_(browser, session(sub="town-clerk"))
+    staff = await as_(browser, staff_token(tier="town", sub="town-clerk"))
     refused = await post(staff, f"/window/cases/{case}/fee/waiver", reason="   ")
     assert refused.status_code == 422
     assert by_id(refused, "e-reason") == "减免须写明理由（5至500个字）"
@@ -260,7 +233,7 @@ async def test_a_waiver_needs_its_reason_beside_the_field(app, browser, case):
 
 
 async def test_the_json_api_collects_through_the_same_domain_and_audits(app, browser, case):
-    staff = bearer(session(sub="town-api"))
+    staff = bearer(staff_token(tier="town", sub="town-api"))
     fee = await browser.get(f"/api/v1/cases/{case}/fee", headers=staff)
     assert fee.status_code == 200, fee.text
     assert (fee.json()["status"], fee.json()["amount_fen"]) == ("due", 3000)
@@ -310,8 +283,8 @@ async def test_another_township_or_tier_is_refused_and_changes_nothing(app, brow
         "fee/waiver": {"reason": "他乡镇代为减免"},
     }
     for token, says in (
-        (session(OTHER_TOWNSHIP), "无权办理其他地区的事项"),
-        (session(VILLAGE, tier="village"), "无权在本层级办理"),
+        (staff_token(tier="town", place=OTHER_TOWNSHIP), "无权办理其他地区的事项"),
+        (staff_token(place=VILLAGE), "无权在本层级办理"),
     ):
         other = await as_(browser, token)
         for path in pages:
@@ -342,12 +315,12 @@ async def test_a_case_a_village_forwarded_is_collected_there_not_again(app, brow
     async with transaction(app[1].sessions) as s:
         await case_service.receive(s, transfer=forwarded, sender="service:village-room")
     number = forwarded.case_number
-    staff = await as_(browser, session())
+    staff = await as_(browser, staff_token(tier="town"))
     page = await staff.get(f"/window/cases/{number}")
     assert page.status_code == 200 and "本件由受理地村便民服务室收费" in page.text
     assert 'id="pay-form"' not in page.text
     refused = await post(staff, f"/window/cases/{number}/fee/payment", method="cash")
     assert refused.status_code == 409 and VILLAGE in refused.text
-    api = await browser.get(f"/api/v1/cases/{number}/fee", headers=bearer(session()))
+    api = await browser.get(f"/api/v1/cases/{number}/fee", headers=bearer(staff_token(tier="town")))
     assert api.status_code == 409 and api.json()["field"] == "fee"
     assert await charge_of(app, number) is None

@@ -10,26 +10,21 @@ another tier are refused."""
 from __future__ import annotations
 
 import re
-import time
-import uuid
 
 import httpx
 import pytest_asyncio
-from joserfc import jwt
-from joserfc.jwk import KeySet, OKPKey
 
 import town_hall.models  # noqa: F401 - registers the service's tables
 from govnet.catalog.v1 import catalog_pb2
 from govnet.common.v1 import case_pb2
 from govnet_kit import catalog_replica
-from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, AUDIENCE, ISSUER
 from govnet_kit.db import transaction
 from tests.dbkit import fresh_sessions
+from tests.tokens import key_set, staff_token
 from tests.town_hall.townkit import ITEMS, RESETTLEMENT, TOWNSHIP, load_catalog
 from town_hall.config import TownHallSettings
 from town_hall.main import build
 
-KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "town-seasonal"}, private=True)
 M = catalog_pb2
 
 
@@ -68,25 +63,6 @@ NO_LONGER = variant("NY-0901", mode=M.SEASONAL_MODE_RETAINED_WINDOW, months=[3, 
 NO_LONGER_V2 = variant("NY-0901", version=2)
 
 
-def session(tier: str = "town") -> str:
-    now = int(time.time())
-    claims = {
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-        "sub": f"town-{uuid.uuid4().hex[:6]}",
-        "iat": now,
-        "nbf": now,
-        "exp": now + 600,
-        "jti": uuid.uuid4().hex,
-        "kind": "staff",
-        "roles": ["town_window" if tier == "town" else "village_staff"],
-        "tier": tier,
-        "place": TOWNSHIP if tier == "town" else "341102101201",
-    }
-    header = {"alg": ALGORITHMS[0], "typ": ACCESS_TYP, "kid": KEY.kid}
-    return jwt.encode(header, claims, KEY, algorithms=ALGORITHMS)
-
-
 @pytest_asyncio.fixture(scope="module")
 async def app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("town-seasonal")
@@ -98,7 +74,7 @@ async def app(tmp_path_factory):
         settings = TownHallSettings(database_url=f"sqlite+aiosqlite:///{tmp / 'unused.db'}")  # type: ignore[call-arg]
         runtime, fastapi_app, _ = build(settings)
         runtime.sessions = sessions
-        runtime.verifier.set_keys(KeySet([KEY]))
+        runtime.verifier.set_keys(key_set())
         yield fastapi_app, runtime
         await runtime.engine.dispose()
 
@@ -147,7 +123,7 @@ async def test_the_window_sees_the_same_list_from_its_menu(browser):
     signed_out = await browser.get("/window/seasonal")
     assert signed_out.status_code == 303
     assert signed_out.headers["location"] == "/window/sign-in?next=/window/seasonal"
-    browser.cookies.set("govnet_session", session())
+    browser.cookies.set("govnet_session", staff_token(tier="town", place=TOWNSHIP))
     page = await browser.get("/window/seasonal?lang=zh")
     assert page.status_code == 200
     assert listed(page) == ["NJ-0901", "WS-0902"]
@@ -157,7 +133,7 @@ async def test_the_window_sees_the_same_list_from_its_menu(browser):
 
 
 async def test_staff_of_another_tier_are_refused(browser):
-    browser.cookies.set("govnet_session", session(tier="village"))
+    browser.cookies.set("govnet_session", staff_token(tier="village"))
     resp = await browser.get("/window/seasonal?lang=zh")
     assert resp.status_code == 403
     assert "item-WS-0902" not in resp.text

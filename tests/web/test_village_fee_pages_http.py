@@ -10,54 +10,30 @@ refused and change nothing."""
 from __future__ import annotations
 
 import re
-import time
-import uuid
 
 import httpx
 import pytest_asyncio
-from joserfc import jwt
-from joserfc.jwk import KeySet, OKPKey
 from sqlalchemy import select
 
 import village_room.models  # noqa: F401 - registers the service's tables
 from city_center.seed import seed_item
 from govnet_kit import catalog_replica
 from govnet_kit.audit import AuditEntry
-from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, AUDIENCE, ISSUER
 from govnet_kit.db import transaction, utcnow
 from govnet_kit.pages import qr_svg
 from govnet_kit.worktime import SHANGHAI, WorkCalendar
 from tests.dbkit import fresh_sessions
+from tests.tokens import key_set, staff_token
 from village_room.case import service as case_service
 from village_room.case.models import VillageCase
 from village_room.config import VillageRoomSettings
 from village_room.fee.models import FeeCharge
 from village_room.main import build
 
-KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "village-fees"}, private=True)
 VILLAGE, OTHER_VILLAGE, TOWNSHIP = "341102101201", "341102101202", "341102101000"
 ITEM = "GD-0001"  # 有线电视、电话安装申请: 200.00 yuan, 50.00 per extra terminal
 MATERIALS = ("application", "id_card", "residence_proof")
 RECEIPT = re.compile(rf"^{VILLAGE}-R{utcnow().astimezone(SHANGHAI).year}-\d{{6}}$")
-
-
-def session(place: str = VILLAGE, tier: str = "village", sub: str = "") -> str:
-    now = int(time.time())
-    claims = {
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-        "sub": sub or f"staff-{uuid.uuid4().hex[:6]}",
-        "iat": now,
-        "nbf": now,
-        "exp": now + 600,
-        "jti": uuid.uuid4().hex,
-        "kind": "staff",
-        "roles": ["village_staff" if tier == "village" else "town_window"],
-        "tier": tier,
-        "place": place,
-    }
-    header = {"alg": ALGORITHMS[0], "typ": ACCESS_TYP, "kid": KEY.kid}
-    return jwt.encode(header, claims, KEY, algorithms=ALGORITHMS)
 
 
 @pytest_asyncio.fixture(scope="module")
@@ -69,7 +45,7 @@ async def app(tmp_path_factory):
         settings = VillageRoomSettings(database_url=f"sqlite+aiosqlite:///{tmp / 'unused.db'}")  # type: ignore[call-arg]
         runtime, fastapi_app = build(settings)
         runtime.sessions = sessions
-        runtime.verifier.set_keys(KeySet([KEY]))
+        runtime.verifier.set_keys(key_set())
         yield fastapi_app, runtime
         await runtime.engine.dispose()
 
@@ -134,7 +110,7 @@ async def charge_of(app, number: str) -> FeeCharge | None:
 
 
 async def test_the_fee_is_shown_as_assessed_and_again_with_the_units_counted(browser, case):
-    staff = await as_(browser, session())
+    staff = await as_(browser, staff_token())
     page = await staff.get(f"/duty/cases/{case}")
     assert page.status_code == 200
     assert by_id(page, "fee-amount") == "200.00" and by_id(page, "fee-status") == "待缴费"
@@ -157,7 +133,7 @@ async def test_the_fee_is_shown_as_assessed_and_again_with_the_units_counted(bro
 
 
 async def test_a_payment_gives_a_receipt_number_and_a_printable_receipt(app, browser, case):
-    staff = await as_(browser, session(sub="cashier-1"))
+    staff = await as_(browser, staff_token(sub="cashier-1"))
     no_receipt = await staff.get(f"/duty/cases/{case}/receipt")
     assert no_receipt.status_code == 409 and "暂无收据：该费用待缴费" in no_receipt.text
 
@@ -185,7 +161,7 @@ async def test_a_payment_gives_a_receipt_number_and_a_printable_receipt(app, bro
 
 
 async def test_a_second_payment_is_refused_beside_the_fee_status(app, browser, case):
-    staff = await as_(browser, session())
+    staff = await as_(browser, staff_token())
     first = await post(staff, f"/duty/cases/{case}/fee/payment", method="cash")
     assert first.status_code == 303
     number = (await charge_of(app, case)).receipt_number  # type: ignore[union-attr]
@@ -215,7 +191,7 @@ async def test_a_second_payment_is_refused_beside_the_fee_status(app, browser, c
 
 
 async def test_a_waiver_needs_its_reason_said_beside_the_field(app, browser, case):
-    staff = await as_(browser, session(sub="clerk-2"))
+    staff = await as_(browser, staff_token(sub="clerk-2"))
     refused = await post(staff, f"/duty/cases/{case}/fee/waiver", reason="   ")
     assert refused.status_code == 422
     assert by_id(refused, "e-reason") == "减免须写明理由（5至500个字）"
@@ -250,8 +226,8 @@ async def test_staff_of_another_village_or_tier_are_refused(app, browser, case):
         "fee/waiver": {"reason": "他村代为减免"},
     }
     for token, says in (
-        (session(OTHER_VILLAGE), "无权办理其他地区的事项"),
-        (session(TOWNSHIP, tier="town"), "无权在本层级办理"),
+        (staff_token(place=OTHER_VILLAGE), "无权办理其他地区的事项"),
+        (staff_token(tier="town", place=TOWNSHIP), "无权在本层级办理"),
     ):
         other = await as_(browser, token)
         for path in paths:

@@ -12,21 +12,17 @@ meeting's quorum."""
 from __future__ import annotations
 
 import re
-import time
-import uuid
 
 import httpx
 import pytest
 import pytest_asyncio
-from joserfc import jwt
-from joserfc.jwk import KeySet, OKPKey
 from sqlalchemy import func, select
 
 import village_room.models  # noqa: F401 - registers the service's tables
-from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, AUDIENCE, ISSUER
 from govnet_kit.db import transaction, utcnow
 from govnet_kit.worktime import SHANGHAI
 from tests.dbkit import fresh_sessions
+from tests.tokens import key_set, staff_token
 from tests.village_room.roomkit import an_id_number, new_applicant
 from village_room.config import VillageRoomSettings
 from village_room.main import build
@@ -36,30 +32,10 @@ from village_room.proposal.models import Proposal, RepresentativeVote
 from village_room.room.dependencies import calendar_of
 from village_room.welfare.models import WelfareCollection
 
-KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "village-records"}, private=True)
 VILLAGE, OTHER_VILLAGE, TOWNSHIP = "341102101201", "341102101202", "341102101000"
 RULES_VILLAGE = "341102101203"  # a village of its own: its rules change the quorum
 PAGES = ["/duty/mediations", "/duty/welfare", "/duty/proposals", "/duty/meetings"]
 TODAY = utcnow().astimezone(SHANGHAI).date()
-
-
-def session(place: str = VILLAGE, tier: str = "village", sub: str = "") -> str:
-    now = int(time.time())
-    claims = {
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-        "sub": sub or f"staff-{uuid.uuid4().hex[:6]}",
-        "iat": now,
-        "nbf": now,
-        "exp": now + 600,
-        "jti": uuid.uuid4().hex,
-        "kind": "staff",
-        "roles": ["village_staff" if tier == "village" else "town_window"],
-        "tier": tier,
-        "place": place,
-    }
-    header = {"alg": ALGORITHMS[0], "typ": ACCESS_TYP, "kid": KEY.kid}
-    return jwt.encode(header, claims, KEY, algorithms=ALGORITHMS)
 
 
 @pytest_asyncio.fixture(scope="module")
@@ -69,7 +45,7 @@ async def app(tmp_path_factory):
         settings = VillageRoomSettings(database_url=f"sqlite+aiosqlite:///{tmp / 'unused.db'}")  # type: ignore[call-arg]
         runtime, fastapi_app = build(settings)
         runtime.sessions = sessions
-        runtime.verifier.set_keys(KeySet([KEY]))
+        runtime.verifier.set_keys(key_set())
         yield fastapi_app, runtime
         await runtime.engine.dispose()
 
@@ -119,12 +95,12 @@ async def test_staff_of_another_tier_or_village_are_refused(app, browser):
             party_applicant_ids=parties,
             visit_id=None,
         )
-    town = await as_(browser, session(TOWNSHIP, tier="town"))
+    town = await as_(browser, staff_token(tier="town", place=TOWNSHIP))
     for path in PAGES:
         resp = await town.get(path)
         assert resp.status_code == 403, path
         assert "无权在本层级办理" in resp.text and '<html lang="zh-CN">' in resp.text
-    other = await as_(browser, session(OTHER_VILLAGE))
+    other = await as_(browser, staff_token(place=OTHER_VILLAGE))
     resp = await other.get(f"/duty/mediations/{row.id}")
     assert resp.status_code == 404 and "本服务室无此调解记录" in resp.text
     assert row.id not in (await other.get("/duty/mediations")).text
@@ -137,7 +113,7 @@ async def test_staff_of_another_tier_or_village_are_refused(app, browser):
 async def test_a_mediation_is_opened_its_session_and_agreement_recorded(app, browser):
     _, runtime = app
     parties = [await new_applicant(runtime) for _ in range(2)]
-    staff = await as_(browser, session(sub="mediator-1"))
+    staff = await as_(browser, staff_token(sub="mediator-1"))
     opened = await post(
         staff,
         "/duty/mediations",
@@ -178,7 +154,7 @@ async def test_a_mediation_is_opened_its_session_and_agreement_recorded(app, bro
 async def test_a_welfare_collection_is_listed_with_who_for_whom_and_the_receipt(app, browser):
     _, runtime = app
     elder = await new_applicant(runtime)
-    staff = await as_(browser, session(sub="collector-7"))
+    staff = await as_(browser, staff_token(sub="collector-7"))
     form = {
         "benefit": "elderly_allowance",
         "beneficiary_applicant_id": elder,
@@ -202,7 +178,7 @@ async def test_a_welfare_collection_is_listed_with_who_for_whom_and_the_receipt(
 
 async def test_a_proposal_goes_to_a_vote_refused_without_quorum_then_decided(app, browser):
     _, runtime = app
-    staff = await as_(browser, session(sub="clerk-3"))
+    staff = await as_(browser, staff_token(sub="clerk-3"))
     for name, group in (("王大", "一组"), ("李二", "二组"), ("张三", "三组")):
         added = await post(staff, "/duty/representatives", display_name=name, group_name=group)
         assert added.status_code == 303
@@ -275,7 +251,7 @@ async def test_a_proposal_goes_to_a_vote_refused_without_quorum_then_decided(app
 
 
 async def test_english_labels_with_the_switch(browser):
-    staff = await as_(browser, session())
+    staff = await as_(browser, staff_token())
     page = await staff.get("/duty/mediations?lang=en")
     assert '<html lang="en">' in page.text
     assert "Civil mediation" in page.text and "Open a mediation" in page.text
@@ -306,10 +282,10 @@ async def test_english_labels_with_the_switch(browser):
 )
 async def test_a_bad_form_value_is_a_422_naming_the_field(browser, path, form, field, says):
     if path == "/duty/meetings":  # the form needs a representative, here at another village
-        staff = await as_(browser, session(OTHER_VILLAGE))
+        staff = await as_(browser, staff_token(place=OTHER_VILLAGE))
         await post(staff, "/duty/representatives", display_name="赵四")
     else:
-        staff = await as_(browser, session())
+        staff = await as_(browser, staff_token())
     resp = await post(staff, path, **form)
     assert resp.status_code == 422
     assert says in error_beside(resp, field)
@@ -326,7 +302,7 @@ async def test_people_named_by_id_number_are_shown_by_masked_name(app, browser):
     sun_id, li_id = an_id_number(301, "19580704"), an_id_number(302, "19610912")
     sun = await new_applicant(runtime, name="孙大山", id_number=sun_id)
     li = await new_applicant(runtime, name="李秀英", id_number=li_id)
-    staff = await as_(browser, session())
+    staff = await as_(browser, staff_token())
     form = await staff.get("/duty/mediations")
     assert "当事人身份证号或登记编号" in form.text and "本村登记的身份证号或登记编号" in form.text
 
@@ -399,7 +375,7 @@ async def test_an_id_number_not_registered_here_is_refused_and_nothing_stored(
     await new_applicant(runtime, OTHER_VILLAGE, name="林二", id_number=elsewhere)
     model = {"parties": Mediation, "proposer_applicant_id": Proposal}.get(field, WelfareCollection)
     before = await count(runtime, model)
-    staff = await as_(browser, session())
+    staff = await as_(browser, staff_token())
     typed = f"{here}\n{elsewhere}" if field == "parties" else elsewhere
     refused = await post(staff, path, **form, **{field: typed})
     assert refused.status_code == 422
@@ -422,7 +398,7 @@ async def test_an_id_number_not_registered_here_is_refused_and_nothing_stored(
 async def test_a_visit_on_todays_page_opens_a_mediation_that_settles_it(app, browser):
     _, runtime = app
     parties = [await new_applicant(runtime, id_number=an_id_number(500 + n)) for n in range(2)]
-    staff = await as_(browser, session())
+    staff = await as_(browser, staff_token())
     registered = await post(staff, "/duty/visits", topic="邻里漏水纠纷")
     assert registered.status_code == 303
     today = (await staff.get("/duty")).text
@@ -453,9 +429,9 @@ async def test_a_visit_on_todays_page_opens_a_mediation_that_settles_it(app, bro
 
 
 async def test_rules_edited_on_the_page_decide_the_next_meetings_quorum(app, browser):
-    town = await as_(browser, session(TOWNSHIP, tier="town"))
+    town = await as_(browser, staff_token(tier="town", place=TOWNSHIP))
     assert (await post(town, "/duty/discussion-rules", quorum_numerator="1")).status_code == 403
-    staff = await as_(browser, session(RULES_VILLAGE, sub="clerk-9"))
+    staff = await as_(browser, staff_token(place=RULES_VILLAGE, sub="clerk-9"))
     page = (await staff.get("/duty/meetings")).text
     assert 'id="rules-form"' in page and 'name="quorum_numerator" type="text" value="2"' in page
     for name in ("甲", "乙", "丙"):
