@@ -5,14 +5,9 @@ field, with nothing stored; everyone but the administrator is refused the regist
 
 from __future__ import annotations
 
-import time
-import uuid
-
 import httpx
 import pytest
 import pytest_asyncio
-from joserfc import jwt
-from joserfc.jwk import KeySet, OKPKey
 from sqlalchemy import select
 
 import city_center.models  # noqa: F401 - registers the service's tables
@@ -23,32 +18,16 @@ from city_center.place.models import Place
 from city_center.place.schemas import PlaceSpec
 from city_center.seed import DEMO_PLACES, seed_demo
 from govnet_kit import audit
-from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, AUDIENCE, ISSUER
 from govnet_kit.db import transaction
 from govnet_kit.errors import Conflict, InvalidArgument
 from tests.dbkit import fresh_sessions
+from tests.tokens import bearer, key_set, staff_token
 
-KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "test-key"}, private=True)
 CITY = "341100000000"
 
 
 def token(*roles: str) -> dict[str, str]:
-    now = int(time.time())
-    claims = {
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-        "sub": f"staff-{uuid.uuid4().hex[:6]}",
-        "iat": now,
-        "nbf": now,
-        "exp": now + 600,
-        "jti": uuid.uuid4().hex,
-        "kind": "staff",
-        "roles": list(roles),
-        "tier": "city",
-        "place": CITY,
-    }
-    header = {"alg": ALGORITHMS[0], "typ": ACCESS_TYP, "kid": KEY.kid}
-    return {"Authorization": "Bearer " + jwt.encode(header, claims, KEY, algorithms=ALGORITHMS)}
+    return bearer(staff_token(tier="city", place=CITY, roles=roles))
 
 
 ADMIN, SUPERVISOR = token("administrator"), token("supervisor")
@@ -79,7 +58,7 @@ async def app(request, tmp_path_factory):
         )
         runtime, fastapi_app = build(settings)
         runtime.sessions = sessions
-        runtime.verifier.set_keys(KeySet([KEY]))
+        runtime.verifier.set_keys(key_set())
         transport = httpx.ASGITransport(app=fastapi_app)
         async with httpx.AsyncClient(transport=transport, base_url="http://city") as client:
             yield client, sessions
