@@ -1,29 +1,26 @@
 """The township appointment book's test world: the hall's app in process on PostgreSQL, tokens
-signed by a key of the test, the clock fixed on Monday 2026-08-31 10:00 Beijing time, and a
-catalog copy with appointment items the township receives and one only the city receives."""
+signed by the tests' key (`tests.tokens`), the clock fixed on Monday 2026-08-31 10:00 Beijing
+time, and a catalog copy with appointment items the township receives and one only the city
+receives."""
 
 from __future__ import annotations
 
-import time
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 
 from fastapi import FastAPI
-from joserfc import jwt
-from joserfc.jwk import KeySet, OKPKey
 from sqlalchemy import func, select
 
 import town_hall.models  # noqa: F401 - registers the service's tables
 from govnet.catalog.v1 import catalog_pb2
 from govnet.common.v1 import case_pb2
 from govnet_kit import catalog_replica
-from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, AUDIENCE, ISSUER
 from govnet_kit.db import transaction
 from govnet_kit.runtime import Runtime
 from govnet_kit.worktime import SHANGHAI
+from tests import tokens
 from tests.dbkit import fresh_sessions
 from tests.town_hall.townkit import ITEMS, OTHER_TOWNSHIP, RESETTLEMENT, TOWNSHIP, load_catalog
 from town_hall.appointment import dependencies
@@ -33,7 +30,6 @@ from town_hall.main import build
 
 __all__ = ["OTHER_TOWNSHIP", "TOWNSHIP"]
 
-KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "town-appointments"}, private=True)
 NOW = datetime(2026, 8, 31, 10, 0, tzinfo=SHANGHAI)  # a Monday
 M = catalog_pb2
 
@@ -68,26 +64,11 @@ def appointment_items() -> list[catalog_pb2.CatalogItem]:
 
 
 def token(place: str = TOWNSHIP, tier: str = "town") -> str:
-    now = int(time.time())
-    claims = {
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-        "sub": f"town-{uuid.uuid4().hex[:6]}",
-        "iat": now,
-        "nbf": now,
-        "exp": now + 600,
-        "jti": uuid.uuid4().hex,
-        "kind": "staff",
-        "roles": ["town_window" if tier == "town" else "village_staff"],
-        "tier": tier,
-        "place": place,
-    }
-    header = {"alg": ALGORITHMS[0], "typ": ACCESS_TYP, "kid": KEY.kid}
-    return jwt.encode(header, claims, KEY, algorithms=ALGORITHMS)
+    return tokens.staff_token(tier=tier, place=place)
 
 
 def bearer(place: str = TOWNSHIP, tier: str = "town") -> dict[str, str]:
-    return {"Authorization": "Bearer " + token(place, tier)}
+    return tokens.bearer(token(place, tier))
 
 
 @asynccontextmanager
@@ -100,7 +81,7 @@ async def town_app(tmp: Path) -> AsyncIterator[tuple[FastAPI, Runtime]]:
         settings = TownHallSettings(database_url=f"sqlite+aiosqlite:///{tmp / 'unused.db'}")  # type: ignore[call-arg]
         runtime, fastapi_app, _ = build(settings)
         runtime.sessions = sessions
-        runtime.verifier.set_keys(KeySet([KEY]))
+        runtime.verifier.set_keys(tokens.key_set())
         set_clock(fastapi_app, NOW)
         yield fastapi_app, runtime
         await runtime.engine.dispose()
