@@ -209,7 +209,7 @@ async def test_a_full_slot_is_refused_beside_the_field_in_both_languages(app):
         assert 'value="孙二"' in zh.text  # what was typed is kept
         en = await book(second, ONE_PLACE, slot, name="Sun Er", lang="en")
         assert en.status_code == 409
-        assert "the slot 2026-09-02 15:00 is full (1 places); choose another slot" == (
+        assert "the slot 2026-09-02 15:00 is full (1 place); choose another slot" == (
             error_beside(en.text, "starts_at")
         )
         assert await stored(runtime, ONE_PLACE) == 1  # nothing stored

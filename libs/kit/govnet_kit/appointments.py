@@ -171,7 +171,7 @@ def full_refusal(item: catalog_pb2.CatalogItem, starts_at: datetime, taken: int)
         return None
     when = f"{starts_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
     return Conflict(
-        f"the slot {when} is full ({capacity} places); choose another slot",
+        f"the slot {when} is full ({seasonal.places_en(capacity)}); choose another slot",
         message_zh=f"{when}的时段已约满（{capacity}个名额），请选择其他时段",
         field="starts_at",
     )

@@ -299,12 +299,20 @@ def reception_lines(item: catalog_pb2.CatalogItem, lang: str) -> list[tuple[str,
         lines.append(
             ("预约时段（北京时间）", "、".join(times) + f"，每时段{seasonal.slot_capacity}人")
             if zh
-            else ("Slots (Beijing time)", _and(times) + f", {seasonal.slot_capacity} places each")
+            else (
+                "Slots (Beijing time)",
+                _and(times) + f", {places_en(seasonal.slot_capacity)} each",
+            )
         )
     note = seasonal.note_zh if zh else seasonal.note_en
     if note:
         lines.append(("说明" if zh else "Note", note))
     return lines
+
+
+def places_en(count: int) -> str:
+    """A slot's capacity in English: 1 place, 20 places (Chinese needs no plural)."""
+    return f"{count} place" if count == 1 else f"{count} places"
 
 
 def upcoming_reception_days(

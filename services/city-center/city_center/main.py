@@ -8,6 +8,7 @@ from city_center.appointment.router import router as appointment_router
 from city_center.appraisal.router import router as appraisal_router
 from city_center.case import lookup
 from city_center.case.deemed import Sweeper
+from city_center.case.hand_over_router import router as hand_over_router
 from city_center.case.lookup_router import router as lookup_router
 from city_center.case.online_flows import OnlineFlows
 from city_center.case.online_router import router as online_router
@@ -40,6 +41,7 @@ def build(settings: CityCenterSettings) -> tuple[Runtime, FastAPI]:
     app.include_router(catalog_router)
     app.include_router(catalog_admin_router)
     app.include_router(case_router)
+    app.include_router(hand_over_router)  # online cases' results, handed over at the city
     app.include_router(lookup_router)
     app.include_router(online_router)  # the applicant's sign-in and online application
     app.state.lookup_limiter = lookup.limiter()  # one for the page and the API

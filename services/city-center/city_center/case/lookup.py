@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from city_center.case import hand_over
 from city_center.case.models import CaseDecision, CityCase
 from city_center.catalog import service as catalog_service
 from govnet_kit.errors import NotFound
@@ -53,6 +54,8 @@ class PublicCase:
     clock_stopped: bool
     remaining_days: int | None
     result_document_number: str
+    # An online case's result at the city: where to collect it, then that it was handed over.
+    collection: hand_over.Collection
 
 
 async def find(
@@ -83,4 +86,5 @@ async def find(
         clock_stopped=case.suspended_at is not None,
         remaining_days=case.remaining_days if case.suspended_at is not None else None,
         result_document_number=decision.result_document_number if decision else "",
+        collection=hand_over.collection(case, decision, item),
     )

@@ -31,6 +31,14 @@ class PublicCaseOut(BaseModel):
     clock_stopped: bool
     remaining_days: int | None
     result_document_number: str
+    # An online case's result (T1): "ready" to collect at the city (where_*), then
+    # "handed_over" (when, in_person or post, the post's tracking number); "" otherwise.
+    collection: str
+    collect_where_zh: str
+    collect_where_en: str
+    handed_over_at: datetime | None
+    hand_over_channel: str
+    tracking_number: str
 
 
 @router.get("/public/cases/{case_number}", response_model=PublicCaseOut)
@@ -59,4 +67,10 @@ async def public_case(
         clock_stopped=found.clock_stopped,
         remaining_days=found.remaining_days,
         result_document_number=found.result_document_number,
+        collection=found.collection.state,
+        collect_where_zh=found.collection.where_zh,
+        collect_where_en=found.collection.where_en,
+        handed_over_at=found.collection.handed_over_at,
+        hand_over_channel=found.collection.channel,
+        tracking_number=found.collection.tracking_number,
     )

@@ -78,6 +78,12 @@ class CaseDecision(Base):
     decided_by: Mapped[str] = mapped_column(String(36))
     credential_id: Mapped[str] = mapped_column(String(64))
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The hand-over of an online case's document or letter by the city itself (L4, T1): in
+    # person at the department's window or by post with its tracking number; by whom, when.
+    handed_over_at: Mapped[datetime | None]
+    handed_over_by: Mapped[str] = mapped_column(String(36), default="", server_default="")
+    hand_over_channel: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    tracking_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
 
 class DocumentSequence(Base):

@@ -34,6 +34,7 @@ PUBLIC_MENU = [
     ("/appraisal", "考核公示", "Appraisal"),
     ("/complaints/new", "投诉举报", "Complaints"),
     ("/apply", "网上申请", "Apply online"),
+    ("/appointments", "我的预约", "My bookings"),
 ]
 
 

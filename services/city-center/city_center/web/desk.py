@@ -14,7 +14,7 @@ import grpc
 from fastapi import Request, Response
 from pydantic import ValidationError
 
-from city_center.case import joint, steps
+from city_center.case import hand_over, joint, steps
 from city_center.case import router as case_api
 from city_center.case import service as case_service
 from city_center.case.models import CaseDecision
@@ -75,6 +75,9 @@ async def desk(request: Request) -> Response:
         )
         cases = waiting + decided
         meetings = await web_service.meetings_waiting_for(session, principal.department_code)
+        to_hand_over = await hand_over.to_hand_over(
+            session, department_code=principal.department_code
+        )
         names = await web_service.item_names(
             session, {c.item_code for c in cases} | {c.item_code for c in meetings}
         )
@@ -99,6 +102,7 @@ async def desk(request: Request) -> Response:
             "now": now,
             "department": department[0] if lang == "zh" else department[1],
             "warnings": warnings,
+            "to_hand_over": len(to_hand_over),
         },
         principal=principal,
     )
@@ -153,6 +157,11 @@ async def _case_page(
             and item.extension_days > 0
             and not case.extended_days
             and case.status in WAITING - {case_pb2.CASE_STATUS_SUSPENDED},
+            # An online case's result is handed over here (web/desk_hand_over.py).
+            "can_hand_over": own
+            and case.origin == hand_over.ONLINE
+            and decision is not None
+            and decision.handed_over_at is None,
             "can_give_opinion": mine is not None
             and mine.opinion == joint.PENDING
             and meeting is not None

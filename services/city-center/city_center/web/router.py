@@ -17,6 +17,7 @@ from city_center.web import (
     delegations,
     desk,
     desk_appointments,
+    desk_hand_over,
     lookup,
     places,
     public,
@@ -47,3 +48,4 @@ for part in (
 router.include_router(apply_pages.router)  # the applicant's online application (T1)
 router.include_router(appointment_pages.router)  # seasonal items' slots, booked (C5)
 router.include_router(desk_appointments.router)  # the window's appointments of a day (C5)
+router.include_router(desk_hand_over.router)  # online cases' results handed over (T1, L4)
