@@ -1,4 +1,5 @@
-"""The village room's app on a real database, for the room tests: tokens, a client, a runtime."""
+"""The village room's app on a real database, for the room tests: tokens, a client, a runtime,
+and cases accepted as agent (with a reply from above, where a test needs one)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,13 @@ from pathlib import Path
 import httpx
 
 import village_room.models  # noqa: F401 - registers the service's tables
+from city_center.seed import TREE_FELLING_PERMIT
+from govnet.common.v1 import case_pb2
+from govnet_kit.db import transaction
+from govnet_kit.worktime import WorkCalendar
 from tests.dbkit import fresh_sessions
 from tests.tokens import bearer, key_set, sign, staff_token
+from village_room.case import service as case_service
 from village_room.config import VillageRoomSettings
 from village_room.main import build
 
@@ -78,3 +84,41 @@ async def new_applicant(  # type: ignore[no-untyped-def]
         s.add(person)
         await s.flush()
         return person.id
+
+
+FELLING_MATERIALS = ("application", "id_card", "forest_right", "felling_design")
+
+
+async def accepted_case(runtime, staff_id: str = "duty-zhao") -> str:  # type: ignore[no-untyped-def]
+    """A complete tree-felling application accepted as agent by `staff_id`, by its number. The
+    room's catalog copy must hold the item (`catalog_replica.store(s, TREE_FELLING_PERMIT)`)."""
+    async with transaction(runtime.sessions) as s:
+        outcome = await case_service.apply(
+            s,
+            place_code=VILLAGE,
+            staff_id=staff_id,
+            item_code=TREE_FELLING_PERMIT.code,
+            applicant=case_service.ApplicantData(
+                name="孙大河", id_number="341102198001011232", phone="13800000009"
+            ),
+            materials=[
+                case_service.MaterialData(c, f"{c}.pdf", "application/pdf", b"scan")
+                for c in FELLING_MATERIALS
+            ],
+            visit=None,
+            calendar=WorkCalendar(confirmed_years=[2025, 2026, 2027]),
+        )
+    return outcome.case.case_number
+
+
+async def replied_case(runtime, decision: case_pb2.Decision) -> str:  # type: ignore[no-untyped-def]
+    """A case accepted as agent, acknowledged by the township, and `decision` come down for it."""
+    number = await accepted_case(runtime)
+    async with transaction(runtime.sessions) as s:
+        await case_service.transmitted(s, case_number=number)
+    reply = case_pb2.Decision()
+    reply.CopyFrom(decision)
+    reply.case_number = number
+    async with transaction(runtime.sessions) as s:
+        await case_service.record_reply(s, decision=reply)
+    return number

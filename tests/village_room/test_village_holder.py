@@ -12,12 +12,10 @@ from city_center.seed import TREE_FELLING_PERMIT
 from govnet.common.v1 import case_pb2
 from govnet_kit import catalog_replica
 from govnet_kit.db import transaction
-from govnet_kit.worktime import WorkCalendar
-from tests.village_room.roomkit import VILLAGE, room_app, staff
+from tests.village_room.roomkit import VILLAGE, accepted_case, replied_case, room_app, staff
 from village_room.case import service as case_service
 from village_room.roster import service as roster_service
 
-ALL = ("application", "id_card", "forest_right", "felling_design")
 NAMES = {"duty-zhao": "赵桂兰", "duty-qian": "钱建国"}
 
 
@@ -40,43 +38,17 @@ async def room(tmp_path):
         yield client, runtime
 
 
-async def _accepted(runtime) -> str:  # type: ignore[no-untyped-def]
-    """A case accepted as agent by duty-zhao, by its number."""
-    async with transaction(runtime.sessions) as s:
-        outcome = await case_service.apply(
-            s,
-            place_code=VILLAGE,
-            staff_id="duty-zhao",
-            item_code=TREE_FELLING_PERMIT.code,
-            applicant=case_service.ApplicantData(
-                name="孙大河", id_number="341102198001011232", phone="13800000009"
-            ),
-            materials=[
-                case_service.MaterialData(c, f"{c}.pdf", "application/pdf", b"scan") for c in ALL
-            ],
-            visit=None,
-            calendar=WorkCalendar(confirmed_years=[2025, 2026, 2027]),
-        )
-    return outcome.case.case_number
-
-
 async def _replied_case(runtime, decision: int) -> str:  # type: ignore[no-untyped-def]
     """A case accepted as agent, acknowledged by the township and decided above."""
-    number = await _accepted(runtime)
-    async with transaction(runtime.sessions) as s:
-        await case_service.transmitted(s, case_number=number)
-    async with transaction(runtime.sessions) as s:
-        await case_service.record_reply(
-            s,
-            decision=case_pb2.Decision(
-                case_number=number,
-                status=decision,
-                document_title="不予许可决定书",
-                document_text="不予许可。",
-                legal_reason="《森林法》第五十六条",
-            ),
-        )
-    return number
+    return await replied_case(
+        runtime,
+        case_pb2.Decision(
+            status=decision,
+            document_title="不予许可决定书",
+            document_text="不予许可。",
+            legal_reason="《森林法》第五十六条",
+        ),
+    )
 
 
 def _one_wins(first, second) -> tuple[str, dict]:  # type: ignore[no-untyped-def]
@@ -120,7 +92,7 @@ async def test_two_hand_overs_at_once_one_wins_the_other_names_the_winner(room):
 
 async def test_a_second_withdrawal_names_who_asked_for_the_first(room):
     client, runtime = room
-    url = f"/api/v1/cases/{await _accepted(runtime)}/withdrawal"
+    url = f"/api/v1/cases/{await accepted_case(runtime)}/withdrawal"
     body = {"reason": "申请人不再需要"}
     first, second = await asyncio.gather(
         client.post(url, json=body, headers=staff(sub="duty-zhao")),

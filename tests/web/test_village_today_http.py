@@ -16,12 +16,9 @@ from city_center.seed import TREE_FELLING_PERMIT
 from govnet.common.v1 import case_pb2
 from govnet_kit import catalog_replica
 from govnet_kit.db import transaction, utcnow
-from govnet_kit.worktime import SHANGHAI, WorkCalendar
-from tests.village_room.roomkit import VILLAGE, room_app, staff
-from village_room.case import service as case_service
+from govnet_kit.worktime import SHANGHAI
+from tests.village_room.roomkit import VILLAGE, accepted_case, replied_case, room_app, staff
 from village_room.roster import service as roster_service
-
-ALL = ("application", "id_card", "forest_right", "felling_design")
 
 
 @pytest_asyncio.fixture
@@ -54,40 +51,17 @@ async def _on_duty(runtime, staff_id: str, name: str) -> None:  # type: ignore[n
 
 
 async def _accepted(runtime) -> str:  # type: ignore[no-untyped-def]
-    async with transaction(runtime.sessions) as s:
-        outcome = await case_service.apply(
-            s,
-            place_code=VILLAGE,
-            staff_id="duty-zhao",
-            item_code=TREE_FELLING_PERMIT.code,
-            applicant=case_service.ApplicantData(
-                name="孙大河", id_number="341102198001011232", phone="13800000009"
-            ),
-            materials=[
-                case_service.MaterialData(c, f"{c}.pdf", "application/pdf", b"scan") for c in ALL
-            ],
-            visit=None,
-            calendar=WorkCalendar(confirmed_years=[2025, 2026, 2027]),
-        )
-    return outcome.case.case_number
+    return await accepted_case(runtime)
 
 
 async def _replied(runtime) -> str:  # type: ignore[no-untyped-def]
-    number = await _accepted(runtime)
-    async with transaction(runtime.sessions) as s:
-        await case_service.transmitted(s, case_number=number)
-    async with transaction(runtime.sessions) as s:
-        await case_service.record_reply(
-            s,
-            decision=case_pb2.Decision(
-                case_number=number,
-                status=case_pb2.CASE_STATUS_APPROVED,
-                result_document_number="FORESTRY-2026-000042",
-                document_title="林木采伐许可证",
-                document_text="准予采伐。",
-            ),
-        )
-    return number
+    approved = case_pb2.Decision(
+        status=case_pb2.CASE_STATUS_APPROVED,
+        result_document_number="FORESTRY-2026-000042",
+        document_title="林木采伐许可证",
+        document_text="准予采伐。",
+    )
+    return await replied_case(runtime, approved)
 
 
 async def _page(client: httpx.AsyncClient, lang: str = "zh") -> str:
