@@ -1,22 +1,18 @@
 """Online cases at the city for tests: the city's app in process on PostgreSQL with the seed
-catalog, sessions signed by a key of the test (identity is not running), an application made
-over the applicant's JSON API and decided by the department's representative under a delegated
+catalog, sessions signed by the tests' key (`tests.tokens`; identity is not running), an
+application made over the applicant's JSON API and decided by the department's representative under a delegated
 credential (the domain function the decision route calls; exchanging the credential is
 identity's, not running here)."""
 
 from __future__ import annotations
 
 import base64
-import time
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
-from joserfc import jwt
-from joserfc.jwk import KeySet, OKPKey
 
 import city_center.models  # noqa: F401 - registers the service's tables
 from city_center.case import service as case_service
@@ -24,12 +20,11 @@ from city_center.catalog import bulk
 from city_center.config import CityCenterSettings
 from city_center.main import build
 from city_center.seed import SEED_FILE
-from govnet_kit.auth import ACCESS_TYP, ALGORITHMS, AUDIENCE, ISSUER, ApprovalCredential, Principal
+from govnet_kit.auth import ApprovalCredential, Principal
 from govnet_kit.db import transaction
-from govnet_kit.personal import applicant_subject_hash
+from tests import tokens
 from tests.dbkit import fresh_sessions
 
-KEY = OKPKey.generate_key("Ed25519", parameters={"kid": "city-hand-over"}, private=True)
 CITY = "341100000000"
 PHONE = "13900000002"
 ID_NUMBER = "341102198001011232"
@@ -41,22 +36,11 @@ REP = "5b0c6a52-0000-4000-8000-00000000c0de"  # the department's representative
 
 
 def token(*, kind: str = "applicant", phone: str = PHONE, dept: str = "", sub: str = "") -> str:
-    now = int(time.time())
-    claims: dict[str, Any] = {
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-        "sub": sub
-        or (f"applicant:{applicant_subject_hash(phone)}" if kind == "applicant" else REP),
-        "iat": now,
-        "nbf": now,
-        "exp": now + 600,
-        "jti": uuid.uuid4().hex,
-        "kind": kind,
-    }
-    if kind == "staff":
-        claims |= {"roles": ["chief_representative"], "tier": "city", "place": CITY, "dept": dept}
-    header = {"alg": ALGORITHMS[0], "typ": ACCESS_TYP, "kid": KEY.kid}
-    return jwt.encode(header, claims, KEY, algorithms=ALGORITHMS)
+    if kind == "applicant":
+        return tokens.sign({"sub": sub or tokens.applicant_subject(phone), "kind": "applicant"})
+    assert kind == "staff", kind
+    roles = ["chief_representative"]
+    return tokens.staff_token(tier="city", place=CITY, dept=dept, roles=roles, sub=sub or REP)
 
 
 def staff_headers(dept: str = DEPARTMENT, sub: str = REP) -> dict[str, str]:
@@ -73,7 +57,7 @@ async def city_app(tmp: Path) -> AsyncIterator[tuple[Any, Any]]:
         settings = CityCenterSettings(database_url=f"sqlite+aiosqlite:///{tmp / 'unused.db'}")  # type: ignore[call-arg]
         runtime, app = build(settings)
         runtime.sessions = sessions
-        runtime.verifier.set_keys(KeySet([KEY]))
+        runtime.verifier.set_keys(tokens.key_set())
         try:
             yield app, runtime
         finally:

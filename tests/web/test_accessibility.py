@@ -203,7 +203,7 @@ def test_staff_pages_meet_the_accessibility_rules(platform_pg, browser):  # type
     problems += _tier(
         browser,
         city,
-        ["/desk", "/desk/appointments"],
+        ["/desk", "/desk/appointments", "/desk/hand-over"],
         lambda p: ch.sign_in(p, city, secret, "forestry.rep", "/desk"),
     )
     problems += _tier(

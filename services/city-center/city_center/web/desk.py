@@ -49,12 +49,14 @@ WAITING = {
 }
 DONE = {
     "approved": (
-        "已准予许可，文书已生成并发往受理地。",
-        "Approved; the document goes down to where the case was accepted.",
+        "已准予许可，文书已生成：网上申请的在“待发放结果”中发放，其余发往受理地。",
+        "Approved; the document is ready: an online application's is handed over from"
+        " Results to hand over, any other goes down to where the case was accepted.",
     ),
     "refused": (
-        "已作出不予许可决定，决定书已发往受理地。",
-        "Refused; the letter goes down to where the case was accepted.",
+        "已作出不予许可决定：网上申请的决定书在“待发放结果”中发放，其余发往受理地。",
+        "Refused; an online application's letter is handed over from Results to hand over,"
+        " any other goes down to where the case was accepted.",
     ),
     "convened": ("联席会议已召集。", "The joint meeting is convened."),
     "opinion": ("意见已提交。", "Your department's opinion is recorded."),
