@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,8 +30,9 @@ from govnet_kit.worktime import SHANGHAI, WorkCalendar
 
 # A slot may be booked this far ahead: beyond it the holiday schedule is not yet published.
 MAX_DAYS_AHEAD = 180
-# A list of slots covers at most this many days at once.
+# A list of slots covers at most this many days at once, and two weeks when none are asked.
 MAX_RANGE_DAYS = 31
+DEFAULT_RANGE_DAYS = 14
 # First key of the PostgreSQL advisory locks taken here, so they meet no other lock space.
 LOCK_SPACE = 0x61707074  # "appt"
 # References are read aloud at the window: no 0/O, 1/I/L or U.
@@ -121,6 +123,34 @@ def check_range(first: date, last: date) -> None:
             message_zh=f"一次最多查询{MAX_RANGE_DAYS}天",
             field="to",
         )
+
+
+class SlotOut(BaseModel):
+    """A slot as every book's JSON API lists it."""
+
+    starts_at: datetime
+    day: date
+    time: str
+    capacity: int
+    booked: int
+    free: int
+
+    @classmethod
+    def of(cls, p: SlotPlaces) -> SlotOut:
+        return cls(
+            starts_at=p.slot.starts_at,
+            day=p.slot.day,
+            time=p.slot.time,
+            capacity=p.capacity,
+            booked=p.booked,
+            free=p.free,
+        )
+
+
+def asked_range(now: datetime, first: date | None, last: date | None) -> tuple[date, date]:
+    """The days a slot list covers: from today for two weeks unless the caller says."""
+    first = first or seasonal.shanghai_day(now)
+    return first, last or first + timedelta(days=DEFAULT_RANGE_DAYS - 1)
 
 
 def open_slots(

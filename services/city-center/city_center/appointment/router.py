@@ -3,7 +3,7 @@ the applicant's own bookings, cancellation, and the window's list of the day."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -27,14 +27,13 @@ from city_center.appointment.schemas import (
     WindowAppointmentOut,
 )
 from city_center.catalog import service as catalog_service
+from govnet_kit import appointments as book_rules
 from govnet_kit import seasonal
 from govnet_kit.db import transaction
 from govnet_kit.errors import InvalidArgument, NotFound
 from govnet_kit.web import CurrentPrincipal, CurrentRuntime
 
 router = APIRouter(prefix="/api/v1/appointments", tags=["appointments"])
-
-DEFAULT_RANGE_DAYS = 14
 
 
 def _out(a: Appointment) -> AppointmentOut:
@@ -51,8 +50,7 @@ async def free_slots(
     to_day: Annotated[date | None, Query(alias="to", description="default: 13 days on")] = None,
 ) -> SlotsOut:
     """Public: the item's slots not yet begun, with their free places (at most 31 days)."""
-    first = from_day or seasonal.shanghai_day(now)
-    last = to_day or first + timedelta(days=DEFAULT_RANGE_DAYS - 1)
+    first, last = book_rules.asked_range(now, from_day, to_day)
     async with transaction(runtime.sessions) as session:
         item = await catalog_service.get_in_force(session, item_code)
         places = await appointment_service.slot_places(
@@ -63,17 +61,7 @@ async def free_slots(
         item_version=item.version,
         from_day=first,
         to_day=last,
-        slots=[
-            SlotOut(
-                starts_at=p.slot.starts_at,
-                day=p.slot.day,
-                time=p.slot.time,
-                capacity=p.capacity,
-                booked=p.booked,
-                free=p.free,
-            )
-            for p in places
-        ],
+        slots=[SlotOut.of(p) for p in places],
         next_reception_day=None if places else seasonal.next_reception_day(item, last, calendar),
         note_zh=item.seasonal.note_zh,
         note_en=item.seasonal.note_en,

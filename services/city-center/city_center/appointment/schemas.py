@@ -3,18 +3,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from govnet_kit.appointments import SlotOut
+
 ItemCode = Annotated[str, StringConstraints(max_length=50, pattern=r"^[A-Za-z0-9-]+$")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
-
-
-class SlotOut(BaseModel):
-    starts_at: datetime
-    day: date
-    time: str
-    capacity: int
-    booked: int
-    free: int
 
 
 class SlotsOut(BaseModel):

@@ -4,11 +4,12 @@ cancellation with a reason, and the arrival. Only town staff of the township in 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from govnet_kit import appointments as book_rules
 from govnet_kit import seasonal
 from govnet_kit.db import transaction
 from govnet_kit.web import CurrentPrincipal, CurrentRuntime
@@ -28,7 +29,6 @@ from town_hall.notice.service import require_township_code
 router = APIRouter(prefix="/api/v1/townships/{place_code}/appointments", tags=["appointments"])
 PlaceCode = Annotated[str, Path(pattern=r"^\d{12}$", description="the township's division code")]
 AppointmentId = Annotated[str, Path(max_length=36, pattern=r"^[0-9a-fA-F-]+$")]
-DEFAULT_RANGE_DAYS = 14
 
 
 def appointment_out(a: TownAppointment) -> TownAppointmentOut:
@@ -48,8 +48,7 @@ async def free_slots(
 ) -> SlotsOut:
     """The item's slots at this township not yet begun, with their free places (<= 31 days)."""
     service.require_window(principal, require_township_code(place_code))
-    first = from_day or seasonal.shanghai_day(now)
-    last = to_day or first + timedelta(days=DEFAULT_RANGE_DAYS - 1)
+    first, last = book_rules.asked_range(now, from_day, to_day)
     async with transaction(runtime.sessions) as session:
         item = await service.item_here(session, item_code)
         places = await service.slot_places(
@@ -65,17 +64,7 @@ async def free_slots(
         township_code=place_code,
         item_code=item.code,
         item_version=item.version,
-        slots=[
-            SlotOut(
-                starts_at=p.slot.starts_at,
-                day=p.slot.day,
-                time=p.slot.time,
-                capacity=p.capacity,
-                booked=p.booked,
-                free=p.free,
-            )
-            for p in places
-        ],
+        slots=[SlotOut.of(p) for p in places],
         next_reception_day=None if places else seasonal.next_reception_day(item, last, calendar),
     )
 

@@ -3,6 +3,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, StringConstraints
 
+from govnet_kit.appointments import SlotOut
+
 ItemCode = Annotated[str, StringConstraints(max_length=50, pattern=r"^[A-Za-z0-9-]+$")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
@@ -20,15 +22,6 @@ class BookingIn(BaseModel):
 
 class CancellationIn(BaseModel):
     reason: Reason
-
-
-class SlotOut(BaseModel):
-    starts_at: datetime
-    day: date
-    time: str
-    capacity: int
-    booked: int
-    free: int
 
 
 class SlotsOut(BaseModel):
