@@ -16,21 +16,12 @@ import pytest
 import pytest_asyncio
 
 import city_center.models  # noqa: F401 - registers the service's tables
-from city_center.catalog import bulk
-from city_center.config import CityCenterSettings
-from city_center.main import build
-from city_center.seed import SEED_FILE
-from govnet_kit.auth import Principal
 from govnet_kit.db import transaction
 from govnet_kit.worktime import SHANGHAI
 from identity.delegation import service as delegation_service
-from identity.staff import service as staff_service
-from tests.dbkit import fresh_sessions
-from tests.identity.grpc_identity import identity_server
+from tests.web.consolekit import CITY, city_console, post, visitor_of
+from tests.web.consolekit import sign_in as console_sign_in
 
-CITY = "341100000000"
-PASSWORD = "correct horse battery"
-SEEDER = Principal(subject="seed", kind="staff", roles=frozenset({"administrator"}), tier="city")
 # username, name, department, roles
 ACCOUNTS = [
     ("city.admin", "周管理员", "", ["administrator"]),
@@ -44,71 +35,22 @@ PAGE = "/console/delegations?department=forestry"
 
 @pytest_asyncio.fixture(scope="module")
 async def city(tmp_path_factory):
+    accounts = [(u, name, "city", CITY, dept, roles) for u, name, dept, roles in ACCOUNTS]
     tmp = tmp_path_factory.mktemp("city-delegations")
-    async with (
-        fresh_sessions("postgresql", tmp) as identity_db,
-        fresh_sessions("postgresql", tmp) as city_db,
-    ):
-        ids = {}
-        async with transaction(identity_db) as s:
-            for username, name, dept, roles in ACCOUNTS:
-                staff = await staff_service.create_staff(
-                    s,
-                    actor=SEEDER,
-                    username=username,
-                    password=PASSWORD,
-                    display_name=name,
-                    tier="city",
-                    place_code=CITY,
-                    department_code=dept,
-                    roles=roles,
-                )
-                ids[username] = staff.id
-        async with transaction(city_db) as s:
-            await bulk.import_catalog(
-                s, SEED_FILE.read_text(encoding="utf-8"), publish=True, actor="system:test"
-            )
-        async with identity_server(identity_db, tmp) as identity:
-            settings = CityCenterSettings(  # type: ignore[call-arg]
-                database_url=f"sqlite+aiosqlite:///{tmp / 'unused.db'}",
-                identity_grpc_target=identity.target,
-            )
-            runtime, app = build(settings)
-            runtime.sessions = city_db
-            runtime.verifier.set_keys(identity.keys)
-            app.state.ids, app.state.identity_db = ids, identity_db
-            try:
-                yield app
-            finally:
-                await runtime.identity_channel.close()
-                await runtime.engine.dispose()
+    async with city_console(tmp, accounts) as (app, ids, identity_db):
+        app.state.ids, app.state.identity_db = ids, identity_db
+        yield app
 
 
 @pytest_asyncio.fixture
 async def visitor(city):
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=city), base_url="http://city", timeout=30.0
-    ) as client:
+    async with visitor_of(city) as client:
         yield client
 
 
 async def sign_in(client: httpx.AsyncClient, username: str) -> httpx.AsyncClient:
-    await client.get("/staff/sign-in")
-    resp = await client.post(
-        "/staff/sign-in",
-        data={
-            "username": username,
-            "password": PASSWORD,
-            "next": "/console",
-            "csrf": client.cookies["govnet_csrf"],
-        },
-    )
-    assert resp.status_code == 303
+    assert (await console_sign_in(client, username)).status_code == 303
     return client
-
-
-def post(client: httpx.AsyncClient, path: str, **data: str | list[str]):  # type: ignore[no-untyped-def]
-    return client.post(path, data={**data, "csrf": client.cookies["govnet_csrf"]})
 
 
 def days(first: int, last: int) -> dict[str, str]:

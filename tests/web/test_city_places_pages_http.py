@@ -15,17 +15,9 @@ import pytest
 import pytest_asyncio
 
 import city_center.models  # noqa: F401 - registers the service's tables
-from city_center.config import CityCenterSettings
-from city_center.main import build
-from govnet_kit.auth import Principal
-from govnet_kit.db import transaction
-from identity.staff import service as staff_service
-from tests.dbkit import fresh_sessions
-from tests.identity.grpc_identity import identity_server
+from tests.web.consolekit import CITY, city_console, post, visitor_of
+from tests.web.consolekit import sign_in as console_sign_in
 
-CITY = "341100000000"
-PASSWORD = "correct horse battery"
-SEEDER = Principal(subject="seed", kind="staff", roles=frozenset({"administrator"}), tier="city")
 ACCOUNTS = [
     ("city.admin", "周管理员", ["administrator"]),
     ("city.supervisor", "吴监察", ["supervisor"]),
@@ -34,65 +26,21 @@ ACCOUNTS = [
 
 @pytest_asyncio.fixture(scope="module")
 async def city(tmp_path_factory):
+    accounts = [(u, name, "city", CITY, "", roles) for u, name, roles in ACCOUNTS]
     tmp = tmp_path_factory.mktemp("city-places")
-    async with (
-        fresh_sessions("postgresql", tmp) as identity_db,
-        fresh_sessions("postgresql", tmp) as city_db,
-    ):
-        async with transaction(identity_db) as s:
-            for username, name, roles in ACCOUNTS:
-                await staff_service.create_staff(
-                    s,
-                    actor=SEEDER,
-                    username=username,
-                    password=PASSWORD,
-                    display_name=name,
-                    tier="city",
-                    place_code=CITY,
-                    department_code="",
-                    roles=roles,
-                )
-        async with identity_server(identity_db, tmp) as identity:
-            settings = CityCenterSettings(  # type: ignore[call-arg]
-                database_url=f"sqlite+aiosqlite:///{tmp / 'unused.db'}",
-                identity_grpc_target=identity.target,
-                place_code=CITY,
-            )
-            runtime, app = build(settings)
-            runtime.sessions = city_db
-            runtime.verifier.set_keys(identity.keys)
-            try:
-                yield app
-            finally:
-                await runtime.identity_channel.close()
-                await runtime.engine.dispose()
+    async with city_console(tmp, accounts, catalog=False, place_code=CITY) as (app, _, _):
+        yield app
 
 
 @pytest_asyncio.fixture
 async def visitor(city):
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=city), base_url="http://city", timeout=30.0
-    ) as client:
+    async with visitor_of(city) as client:
         yield client
 
 
 async def sign_in(client: httpx.AsyncClient, username: str) -> httpx.AsyncClient:
-    await client.get("/staff/sign-in")
-    resp = await client.post(
-        "/staff/sign-in",
-        data={
-            "username": username,
-            "password": PASSWORD,
-            "next": "/console",
-            "csrf": client.cookies["govnet_csrf"],
-        },
-    )
-    assert resp.status_code == 303
+    assert (await console_sign_in(client, username)).status_code == 303
     return client
-
-
-def post(client: httpx.AsyncClient, path: str, **data: str):  # type: ignore[no-untyped-def]
-    return client.post(path, data={**data, "csrf": client.cookies["govnet_csrf"]})
 
 
 def form(code: str, tier: str = "town", **extra: str) -> dict[str, str]:

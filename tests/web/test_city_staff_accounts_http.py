@@ -17,19 +17,10 @@ import pytest
 import pytest_asyncio
 
 import city_center.models  # noqa: F401 - registers the service's tables
-from city_center.catalog import bulk
-from city_center.config import CityCenterSettings
-from city_center.main import build
-from city_center.seed import SEED_FILE
-from govnet_kit.auth import Principal
-from govnet_kit.db import transaction
-from identity.staff import service as staff_service
-from tests.dbkit import fresh_sessions
-from tests.identity.grpc_identity import identity_server
+from tests.web.consolekit import PASSWORD, city_console, post, visitor_of
+from tests.web.consolekit import sign_in as console_sign_in
 
 CITY, TOWNSHIP, VILLAGE = "341100000000", "341102101000", "341102101201"
-PASSWORD = "correct horse battery"
-SEEDER = Principal(subject="seed", kind="staff", roles=frozenset({"administrator"}), tier="city")
 # username, name, tier, place, department, roles
 ACCOUNTS = [
     ("city.admin", "周管理员", "city", CITY, "", ["administrator"]),
@@ -46,73 +37,24 @@ ACCOUNTS = [
 @pytest_asyncio.fixture(scope="module")
 async def city(tmp_path_factory):
     """The city's app, whose identity is a real gRPC server with the accounts above."""
-    tmp = tmp_path_factory.mktemp("city-staff")
-    async with (
-        fresh_sessions("postgresql", tmp) as identity_db,
-        fresh_sessions("postgresql", tmp) as city_db,
-    ):
-        async with transaction(identity_db) as s:
-            for username, name, tier, place, dept, roles in ACCOUNTS:
-                await staff_service.create_staff(
-                    s,
-                    actor=SEEDER,
-                    username=username,
-                    password=PASSWORD,
-                    display_name=name,
-                    tier=tier,
-                    place_code=place,
-                    department_code=dept,
-                    roles=roles,
-                )
-        async with transaction(city_db) as s:  # the departments the form offers
-            await bulk.import_catalog(
-                s, SEED_FILE.read_text(encoding="utf-8"), publish=True, actor="system:test"
-            )
-        async with identity_server(identity_db, tmp) as identity:
-            settings = CityCenterSettings(  # type: ignore[call-arg]
-                database_url=f"sqlite+aiosqlite:///{tmp / 'unused.db'}",
-                identity_grpc_target=identity.target,
-            )
-            runtime, app = build(settings)
-            runtime.sessions = city_db
-            runtime.verifier.set_keys(identity.keys)
-            try:
-                yield app
-            finally:
-                await runtime.identity_channel.close()
-                await runtime.engine.dispose()
+    async with city_console(tmp_path_factory.mktemp("city-staff"), ACCOUNTS) as (app, _, _):
+        yield app
 
 
 @pytest_asyncio.fixture
 async def visitor(city):
     """A browser of its own (cookie jar), signed out."""
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=city), base_url="http://city", timeout=30.0
-    ) as client:
+    async with visitor_of(city) as client:
         yield client
 
 
 async def sign_in(client: httpx.AsyncClient, username: str, password: str) -> httpx.Response:
-    """The city's sign-in form, relayed to identity; 303 when it lets the person in."""
-    await client.get("/staff/sign-in")
-    return await client.post(
-        "/staff/sign-in",
-        data={
-            "username": username,
-            "password": password,
-            "next": "/console/staff",
-            "csrf": client.cookies["govnet_csrf"],
-        },
-    )
+    return await console_sign_in(client, username, password, next_page="/console/staff")
 
 
 async def admin(client: httpx.AsyncClient) -> httpx.AsyncClient:
     assert (await sign_in(client, "city.admin", PASSWORD)).status_code == 303
     return client
-
-
-def post(client: httpx.AsyncClient, path: str, **data: str | list[str]):  # type: ignore[no-untyped-def]
-    return client.post(path, data={**data, "csrf": client.cookies["govnet_csrf"]})
 
 
 def usernames(page: str) -> list[str]:
